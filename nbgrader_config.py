@@ -1,0 +1,40 @@
+"""nbgrader configuration for this course (read by `nbgrader ...` run from this folder,
+and by the course tooling `python -m nnlib.course ...`, which overrides the working paths
+for each grading run)."""
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+here = os.path.dirname(os.path.abspath(__file__))
+
+# nbgrader's "source" is our solutions/, its "release" our notebooks/.
+# Path pattern: solutions/<assignment>/<notebook>.ipynb, e.g.
+# solutions/01_gradient_descent/01_gradient_descent.ipynb.
+c.CourseDirectory.root = here
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+# Grading's working folders and the gradebook live in the git-ignored .grading/.
+c.CourseDirectory.submitted_directory = ".grading/submitted"
+c.CourseDirectory.autograded_directory = ".grading/autograded"
+c.CourseDirectory.feedback_directory = ".grading/feedback"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, ".grading", "gradebook.db")
+
+# Only notebooks travel into the release (no paired scripts, no caches).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py", "*.txt"]
+
+# A friendlier stub than nbgrader's default (nbgrader#1154).
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE: replace the next line with your solution.\n"
+              "raise NotImplementedError(\"not answered yet\")"
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE (double-click this cell to edit it)"
+
+# Per-cell timeout while autograding and validating (seconds). The slowest cell of any
+# solution notebook takes under 20 s on two CPU cores.
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+
+# A test cell scores 0 on any stderr output. Drop the harmless lines that libraries may
+# print (warnings are also silenced in each notebook's setup cell).
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?m)^(\S*Warning: |Matplotlib is building the font cache)"
+

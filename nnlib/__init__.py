@@ -1,0 +1,16 @@
+"""nnlib: the small shared library of the course "How neural networks learn".
+
+Core modules, imported by the notebooks:
+    check  assertions with readable messages for test cells
+    data   offline datasets (MNIST-1D, digits, photos, synthetic sets)
+    plot   loss surfaces, trajectories, training curves, decision boundaries, image grids
+    utils  seed, device, timer
+
+Course tooling for instructors lives in ``nnlib.course`` (``python -m nnlib.course``) and
+is never imported by the core.
+"""
+from . import check, data, plot, utils
+from .utils import device, seed, timer
+
+__all__ = ["check", "data", "plot", "utils", "seed", "device", "timer"]
+__version__ = "0.1.0"

@@ -1,0 +1,61 @@
+"""Course tooling for instructors: release, validate, grade, run (``python -m nnlib.course``).
+
+Wraps nbgrader and nbclient. The core library (nnlib.check, data, plot, utils) never
+imports this package.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS = ROOT / "solutions"
+NOTEBOOKS = ROOT / "notebooks"
+GRADING = ROOT / ".grading"
+
+
+def assignments() -> list[str]:
+    """Assignment ids: the folders solutions/<id>/ that hold <id>.ipynb, in lecture order."""
+    return sorted(p.parent.name for p in SOLUTIONS.glob("*/*.ipynb")
+                  if p.stem == p.parent.name)
+
+
+def resolve(names: list[str] | None) -> list[str]:
+    """Expand assignment names or prefixes ("01", "01_gradient_descent") to assignment ids."""
+    known = assignments()
+    if not names:
+        return known
+    out = []
+    for name in names:
+        name = Path(name).stem if name.endswith(".ipynb") else Path(name).name
+        hits = [a for a in known if a == name] or [a for a in known if a.startswith(name)]
+        if len(hits) != 1:
+            raise SystemExit(f"unknown assignment {name!r}: choose from {', '.join(known)}")
+        out.append(hits[0])
+    return out
+
+
+def solution(assignment: str) -> Path:
+    return SOLUTIONS / assignment / f"{assignment}.ipynb"
+
+
+def student(assignment: str) -> Path:
+    return NOTEBOOKS / assignment / f"{assignment}.ipynb"
+
+
+def tool_env() -> dict[str, str]:
+    """Environment for nbgrader subprocesses: this interpreter's bin first on PATH (alembic)."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env.setdefault("PYTHONWARNINGS", "ignore")
+    return env
+
+
+def nbgrader(*args: str, timeout: float | None = None, **overrides: str) -> subprocess.CompletedProcess:
+    """Run ``nbgrader ARGS`` from the course root with ``--Class.trait=value`` overrides."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    cmd += [f"--{k}={v}" for k, v in overrides.items()]
+    return subprocess.run(cmd, cwd=ROOT, env=tool_env(), capture_output=True, text=True,
+                          timeout=timeout)

@@ -1,0 +1,77 @@
+"""Release: regenerate the student notebooks in notebooks/ from the solutions in solutions/.
+
+Runs nbgrader's ``generate_assignment`` (solutions replaced by stubs, hidden tests and mark
+schemes removed, outputs cleared, checksums recorded in the gradebook), then normalises the
+result and refuses to write anything that still holds solution or hidden-test text.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from . import GRADING, NOTEBOOKS, nbgrader, resolve
+
+LEAK_MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|"
+                          r"BEGIN MARK SCHEME|END MARK SCHEME")
+
+
+class ReleaseError(RuntimeError):
+    pass
+
+
+def leaks(nb: nbformat.NotebookNode) -> list[str]:
+    """Cells of a student notebook that still contain solution / hidden-test / mark-scheme markers."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if LEAK_MARKERS.search(cell.source):
+            found.append(f"cell {i} ({cell.get('id', '?')})")
+        if cell.cell_type == "code" and cell.get("outputs"):
+            found.append(f"cell {i} ({cell.get('id', '?')}) has outputs")
+    return found
+
+
+def _normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb.metadata.pop("jupytext", None)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
+def release_one(assignment: str, dest: Path = NOTEBOOKS, db: Path | None = None) -> Path:
+    """Generate ``dest/<assignment>/<assignment>.ipynb`` and return its path."""
+    dest = Path(dest).resolve()
+    db = Path(db) if db is not None else GRADING / "gradebook.db"
+    db.parent.mkdir(parents=True, exist_ok=True)   # nbgrader trap: see NBGRADER_NOTES.md
+    with tempfile.TemporaryDirectory(prefix="release-") as tmp:
+        proc = nbgrader("generate_assignment", assignment, "--force", "--create",
+                        **{"CourseDirectory.release_directory": tmp,
+                           "CourseDirectory.db_url": f"sqlite:///{db.resolve()}"})
+        made = Path(tmp) / assignment
+        if proc.returncode != 0 or not made.is_dir():
+            raise ReleaseError(f"nbgrader generate_assignment {assignment} failed:\n"
+                               f"{proc.stdout}\n{proc.stderr}")
+        for nb_path in made.glob("*.ipynb"):
+            nb = _normalise(nbformat.read(str(nb_path), as_version=4))
+            bad = leaks(nb)
+            if bad:
+                raise ReleaseError(f"{assignment}: the release still contains: {', '.join(bad)}")
+            nbformat.write(nb, str(nb_path))
+        target = dest / assignment
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(made, target)
+    return target / f"{assignment}.ipynb"
+
+
+def release(names: list[str] | None = None, dest: Path = NOTEBOOKS, db: Path | None = None) -> list[Path]:
+    return [release_one(a, dest, db) for a in resolve(names)]

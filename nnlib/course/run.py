@@ -1,0 +1,50 @@
+"""Run: execute solution notebooks, print a table of seconds per notebook.
+
+With ``save=True`` the executed notebooks (outputs included) are written back to
+solutions/, which is how the committed outputs are refreshed after an edit.
+"""
+from __future__ import annotations
+
+import sys
+
+import nbformat
+
+from . import resolve, solution
+from .execute import execute
+
+BUDGET_S = 60.0
+
+
+def run(names: list[str] | None = None, save: bool = False, out=sys.stdout) -> int:
+    rows, status = [], 0
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover
+        tqdm = None
+    todo = resolve(names)
+    bar = tqdm(todo, desc="notebooks", file=sys.stderr, leave=False) if tqdm else todo
+    for name in bar:
+        if tqdm:
+            bar.set_postfix_str(name)
+        path = solution(name)
+        result = execute(path)
+        problems = []
+        if result.crashed:
+            problems.append(result.crashed)
+        problems += [f"cell {i}: {e}" for i, e in result.errors]
+        problems += [f"cell {i} wrote to stderr: {t.strip().splitlines()[0][:80]}"
+                     for i, t in result.stderr]
+        if save and not result.crashed:
+            nbformat.write(result.nb, str(path))
+        rows.append((name, result.seconds, problems))
+        status |= bool(problems) or result.seconds > BUDGET_S
+    width = max(len(r[0]) for r in rows) if rows else 8
+    print(f"{'notebook':<{width}}  {'seconds':>8}  status", file=out)
+    for name, secs, problems in rows:
+        flag = "ok" if not problems else "; ".join(problems)
+        if secs > BUDGET_S:
+            flag += f" (over the {BUDGET_S:.0f} s budget)"
+        print(f"{name:<{width}}  {secs:8.1f}  {flag}", file=out)
+    total = sum(r[1] for r in rows)
+    print(f"{'total':<{width}}  {total:8.1f}", file=out)
+    return int(status)

@@ -1,0 +1,109 @@
+"""Run a solution notebook's code in-process, swapping exercise answers for mutants.
+
+Used by the mutant suite: for every graded exercise, plausible wrong answers must fail the
+exercise's test cells and different correct answers must pass them. A notebook is run once,
+top to bottom, in one namespace; at each solution cell that has mutants, every mutant is
+executed in a shallow copy of the namespace followed by the exercise's test cells (visible
+and hidden), and the outcome recorded; then the real solution runs and the notebook goes on.
+
+The test cells of an exercise are the graded test cells after its solution cell and before
+the next solution cell.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Outcome:
+    exercise: str
+    kind: str            # "wrong" or "right"
+    label: str
+    error: BaseException | None
+    expect: str | None = None
+
+    @property
+    def message(self) -> str:
+        return "" if self.error is None else f"{type(self.error).__name__}: {self.error}"
+
+
+def _meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def exercises(nb) -> dict[str, list[int]]:
+    """Map each autograded solution cell's grade_id to the indices of its test cells."""
+    out, current = {}, None
+    for i, cell in enumerate(nb.cells):
+        m = _meta(cell)
+        if cell.cell_type != "code":
+            continue
+        if m.get("solution") and not m.get("grade"):
+            current = m["grade_id"]
+            out[current] = []
+        elif m.get("grade") and not m.get("solution") and current is not None:
+            out[current].append(i)
+    return out
+
+
+def _exec(source: str, ns: dict, name: str) -> None:
+    if any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
+        raise RuntimeError(f"{name}: IPython magics are not supported in course notebooks")
+    code = compile(source, name, "exec")
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(code, ns)
+
+
+def run_with_mutants(assignment: str, mutants: dict[str, dict]) -> list[Outcome]:
+    """Run solutions/<assignment> with the given mutants; return one Outcome per mutant."""
+    import matplotlib.pyplot as plt
+
+    path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    tests_of = exercises(nb)
+    unknown = set(mutants) - set(tests_of)
+    if unknown:
+        raise KeyError(f"{assignment}: no solution cell with grade_id {sorted(unknown)}")
+    ns: dict = {"__name__": "__main__"}
+    outcomes: list[Outcome] = []
+    cwd = os.getcwd()
+    os.chdir(path.parent)
+    try:
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            grade_id = _meta(cell).get("grade_id")
+            if grade_id in mutants:
+                spec = mutants[grade_id]
+                for kind in ("wrong", "right"):
+                    for label, entry in spec.get(kind, {}).items():
+                        code, expect = (entry if isinstance(entry, tuple) else (entry, None))
+                        trial = dict(ns)
+                        error = None
+                        try:
+                            _exec(code, trial, f"<{kind} mutant {label!r}>")
+                            for j in tests_of[grade_id]:
+                                _exec(nb.cells[j].source, trial, f"<test cell {j}>")
+                        except BaseException as exc:  # noqa: BLE001 - recorded, judged later
+                            if isinstance(exc, KeyboardInterrupt):
+                                raise
+                            error = exc
+                        outcomes.append(Outcome(grade_id, kind, label, error, expect))
+                        plt.close("all")
+            _exec(cell.source, ns, f"<cell {i}>")
+            plt.close("all")
+    finally:
+        os.chdir(cwd)
+    return outcomes

@@ -1,0 +1,81 @@
+"""The mutant suite: every graded exercise of every notebook rejects plausible wrong
+answers (each with a helpful message) and accepts different correct answers.
+
+Specs live in tests/mutants/nbNN.py: ``NOTEBOOK = "NN_topic"`` and
+``MUTANTS = {solution_grade_id: {"wrong": {label: (code, expected_text_or_None)},
+"right": {label: code}}}``. ``expected_text`` must appear in the failure message: it is
+how we check that the feedback names the mistake.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from notebook_runner import ROOT, exercises, run_with_mutants
+
+SPEC_DIR = Path(__file__).parent / "mutants"
+MIN_WRONG, MIN_RIGHT = 3, 2
+RESULTS: list[tuple[str, str, bool]] = []   # (kind, id, ok) for the summary line
+
+
+def _load(path: Path):
+    spec = importlib.util.spec_from_file_location(f"mutants_{path.stem}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+SPECS = {mod.NOTEBOOK: mod.MUTANTS for mod in map(_load, sorted(SPEC_DIR.glob("nb*.py")))}
+GRADED = sorted(p.parent.name for p in (ROOT / "solutions").glob("*/*.ipynb")
+                if any(c.metadata.get("nbgrader", {}).get("solution")
+                       and not c.metadata["nbgrader"].get("grade")
+                       for c in nbformat.read(str(p), as_version=4).cells))
+
+
+@functools.cache
+def outcomes(notebook: str):
+    return {(o.exercise, o.kind, o.label): o for o in run_with_mutants(notebook, SPECS[notebook])}
+
+
+def _cases():
+    for nb, spec in SPECS.items():
+        for exercise, kinds in spec.items():
+            for kind in ("wrong", "right"):
+                for label in kinds.get(kind, {}):
+                    yield pytest.param(nb, exercise, kind, label, id=f"{nb}:{exercise}:{kind}:{label}")
+
+
+@pytest.mark.parametrize("notebook", GRADED)
+def test_every_exercise_has_mutants(notebook):
+    assert notebook in SPECS, f"tests/mutants/ has no spec for {notebook}"
+    nb = nbformat.read(str(ROOT / "solutions" / notebook / f"{notebook}.ipynb"), as_version=4)
+    for exercise, test_cells in exercises(nb).items():
+        assert test_cells, f"{notebook}: exercise {exercise} has no test cell after it"
+        spec = SPECS[notebook].get(exercise, {})
+        assert len(spec.get("wrong", {})) >= MIN_WRONG, \
+            f"{notebook}:{exercise} needs at least {MIN_WRONG} wrong answers"
+        assert len(spec.get("right", {})) >= MIN_RIGHT, \
+            f"{notebook}:{exercise} needs at least {MIN_RIGHT} alternative correct answers"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook,exercise,kind,label", list(_cases()))
+def test_mutant(notebook, exercise, kind, label):
+    o = outcomes(notebook)[(exercise, kind, label)]
+    if kind == "wrong":
+        ok = o.error is not None and (o.expect is None or o.expect.lower() in o.message.lower())
+        RESULTS.append((kind, f"{notebook}:{exercise}:{label}", ok))
+        assert o.error is not None, f"wrong answer {label!r} passed the tests of {exercise}"
+        assert isinstance(o.error, AssertionError) or o.expect is None, (
+            f"wrong answer {label!r} crashed the test instead of failing a check: {o.message}")
+        if o.expect:
+            assert o.expect.lower() in o.message.lower(), (
+                f"wrong answer {label!r} was caught, but the message does not name the "
+                f"mistake (expected to find {o.expect!r}):\n{o.message}")
+    else:
+        RESULTS.append((kind, f"{notebook}:{exercise}:{label}", o.error is None))
+        assert o.error is None, f"correct answer {label!r} failed:\n{o.message}"
