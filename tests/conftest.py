@@ -26,3 +26,20 @@ def pytest_terminal_summary(terminalreporter):
     for kind, ident, ok in RESULTS:
         if not ok:
             terminalreporter.write_line(f"  {'not caught with a message naming it' if kind == 'wrong' else 'false fail'}: {ident}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `gpu` need CUDA: skip them, with the reason, where there is none."""
+    import pytest
+
+    try:
+        import torch
+        has_cuda = torch.cuda.is_available()
+    except ImportError:  # pragma: no cover
+        has_cuda = False
+    if has_cuda:
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU (torch.cuda.is_available() is False)")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import GRADING, NOTEBOOKS, nbgrader, resolve
+from . import NOTEBOOKS, nbgrader, resolve
 
 LEAK_MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|"
                           r"BEGIN MARK SCHEME|END MARK SCHEME")
@@ -50,13 +50,16 @@ def _normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def release_one(assignment: str, dest: Path = NOTEBOOKS, db: Path | None = None) -> Path:
     """Generate ``dest/<assignment>/<assignment>.ipynb`` and return its path."""
     dest = Path(dest).resolve()
-    db = Path(db) if db is not None else GRADING / "gradebook.db"
-    db.parent.mkdir(parents=True, exist_ok=True)   # nbgrader trap: see NBGRADER_NOTES.md
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
+        # A private gradebook unless one is named: releases never contend for a database,
+        # and `grade` registers the assignment in its own gradebook anyway.
+        db = Path(db) if db is not None else Path(tmp) / "gradebook.db"
+        db.parent.mkdir(parents=True, exist_ok=True)   # nbgrader trap: see NBGRADER_NOTES.md
+        out = Path(tmp) / "release"
         proc = nbgrader("generate_assignment", assignment, "--force", "--create",
-                        **{"CourseDirectory.release_directory": tmp,
+                        **{"CourseDirectory.release_directory": str(out),
                            "CourseDirectory.db_url": f"sqlite:///{db.resolve()}"})
-        made = Path(tmp) / assignment
+        made = out / assignment
         if proc.returncode != 0 or not made.is_dir():
             raise ReleaseError(f"nbgrader generate_assignment {assignment} failed:\n"
                                f"{proc.stdout}\n{proc.stderr}")
