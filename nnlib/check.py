@@ -57,8 +57,10 @@ def _to_numpy(value: Any, name: str) -> np.ndarray:
         value = value.detach().cpu().numpy()
     try:
         arr = _asarray(value)
-    except Exception as exc:  # pragma: no cover - exotic objects
-        _fail(f"{name}: could not be read as an array", [f"got {type(value).__name__}: {exc}"])
+    except (TypeError, ValueError):
+        _fail(f"{name}: expected numbers, got {type(value).__name__}", [
+            f"value: {_short(value)}",
+            "Return a number or an array of numbers (not a list of arrays of different sizes)."])
     if arr.dtype == object:
         _fail(f"{name}: expected numbers, got {type(value).__name__}", [
             f"value: {_short(value)}",

@@ -35,6 +35,8 @@ def _nbgrader_meta(role: str, opts: dict[str, str], where: str) -> dict:
     grade_id = opts.get("id")
     if grade_id is None:
         raise ValueError(f"{where}: a '{role}' cell needs id=...")
+    if role in ("tests", "answer", "task") and "points" not in opts:
+        raise ValueError(f"{where}: a '{role}' cell needs points=...")
     meta = {"schema_version": 3, "grade_id": grade_id}
     if role == "solution":
         meta.update(solution=True, grade=False, locked=False)
@@ -47,8 +49,6 @@ def _nbgrader_meta(role: str, opts: dict[str, str], where: str) -> dict:
     elif role == "task":
         meta.update(solution=False, grade=False, locked=True, task=True,
                     points=float(opts["points"]))
-    if role in ("tests", "answer", "task") and "points" not in opts:
-        raise ValueError(f"{where}: a '{role}' cell needs points=...")
     return meta
 
 

@@ -1,0 +1,55 @@
+# Every target bootstraps .venv (pinned dependencies, nnlib editable, Jupyter kernel) if missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+
+.PHONY: help venv lab test test-fast release validate grade run bench clean
+
+help:
+	@echo "make lab        start JupyterLab on notebooks/ (creates .venv on first use)"
+	@echo "make test       the whole test suite (library, notebooks, release, grading, mutants)"
+	@echo "make test-fast  library tests only (seconds)"
+	@echo "make release [NB=01]            regenerate notebooks/ from solutions/"
+	@echo "make validate NB=path.ipynb     run a notebook's tests, readable summary"
+	@echo "make grade SUBS=folder A=01 [JOBS=n]  autograde submissions, feedback, grades.csv"
+	@echo "make run [NB=01]                execute solution notebooks, seconds per notebook"
+	@echo "make bench                      benchmarks -> bench/results/"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "nnlib needs Python 3.11, this is " + sys.version.split()[0] + ": run make PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --user --name nn-course --display-name "NN course (.venv)" >/dev/null
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests solutions $(NBVAL)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not slow"
+
+release: $(STAMP)
+	$(BIN)/python -m nnlib.course release $(NB)
+
+validate: $(STAMP)
+	$(BIN)/python -m nnlib.course validate $(NB)
+
+grade: $(STAMP)
+	$(BIN)/python -m nnlib.course grade $(SUBS) --assignment $(A) $(if $(JOBS),--jobs $(JOBS))
+
+run: $(STAMP)
+	$(BIN)/python -m nnlib.course run $(NB)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf .grading bench/results .pytest_cache

@@ -1,0 +1,67 @@
+"""notebooks/ is exactly what `release` makes from solutions/, and nothing secret leaks."""
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nnlib.course import NOTEBOOKS, SOLUTIONS, assignments
+from nnlib.course.release import release
+
+ASSIGNMENTS = assignments()
+REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)(.*?)### END \1", re.S)
+MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|"
+                     r"BEGIN MARK SCHEME|END MARK SCHEME")
+
+
+def _cells(nb):
+    return [(c.cell_type, c.source, c.metadata.get("nbgrader"), c.get("outputs"),
+             c.get("execution_count")) for c in nb.cells]
+
+
+def test_every_solution_has_a_student_notebook_and_vice_versa():
+    solutions = {p.relative_to(SOLUTIONS) for p in SOLUTIONS.glob("*/*.ipynb")}
+    students = {p.relative_to(NOTEBOOKS) for p in NOTEBOOKS.glob("*/*.ipynb")}
+    assert solutions == students
+    assert ASSIGNMENTS == sorted(p.parent.name for p in SOLUTIONS.glob("*/*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("release")
+    release(dest=dest)
+    return dest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_committed_release_equals_a_fresh_one(fresh, assignment):
+    made = sorted(p.relative_to(fresh / assignment) for p in (fresh / assignment).rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(NOTEBOOKS / assignment)
+                       for p in (NOTEBOOKS / assignment).rglob("*") if p.is_file())
+    assert made == committed, "files differ: run `make release`"
+    new = nbformat.read(str(fresh / assignment / f"{assignment}.ipynb"), as_version=4)
+    old = nbformat.read(str(NOTEBOOKS / assignment / f"{assignment}.ipynb"), as_version=4)
+    assert _cells(new) == _cells(old), f"notebooks/{assignment} is stale: run `make release NB={assignment}`"
+    assert new.metadata == old.metadata
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_solution_hidden_test_or_mark_scheme_leaks(assignment):
+    source = nbformat.read(str(SOLUTIONS / assignment / f"{assignment}.ipynb"), as_version=4)
+    student_path = NOTEBOOKS / assignment / f"{assignment}.ipynb"
+    student = nbformat.read(str(student_path), as_version=4)
+    text = student_path.read_text()
+    assert not MARKERS.search(text), "solution / hidden-test markers in the student notebook"
+    # Every substantial line of a solution or hidden-test region, unless it also appears
+    # outside those regions in the solution notebook, must be absent from the release.
+    public = "\n".join(REGION.sub("", c.source) for c in source.cells)
+    secret = {line.strip() for c in source.cells for m in REGION.finditer(c.source)
+              for line in m.group(2).splitlines()}
+    secret = {s for s in secret if len(s) > 12 and not s.startswith("#") and s not in public}
+    student_text = "\n".join(c.source for c in student.cells)
+    leaked = sorted(s for s in secret if s in student_text)
+    assert not leaked, f"leaked into notebooks/{assignment}: {leaked[:5]}"
+    for cell in student.cells:
+        assert not cell.get("outputs"), "student notebooks are released without outputs"
+        assert "jupytext" not in student.metadata
