@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="working folder (default .grading/<assignment>)")
     g.add_argument("--id-pattern", default=None,
                    help="regex with a group 'student' that finds the id in a flat file name")
+    g.add_argument("--jobs", "-j", type=int, default=None,
+                   help="submissions graded at a time (default: all cores)")
+    g.add_argument("--no-sandbox", action="store_true",
+                   help="grade without bubblewrap isolation (student code runs with your rights)")
+    g.add_argument("--cell-timeout", type=int, default=None,
+                   help="seconds a cell may run (default: nbgrader_config.py, 120)")
 
     x = sub.add_parser("run", help="execute solution notebooks and print seconds per notebook")
     x.add_argument("assignments", nargs="*")
@@ -48,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         return validate(a.path, timeout=a.timeout)
     if a.command == "grade":
         from .grade import DEFAULT_ID_PATTERN, grade
-        return grade(a.submissions, a.assignment, a.out, a.id_pattern or DEFAULT_ID_PATTERN)
+        return grade(a.submissions, a.assignment, a.out, a.id_pattern or DEFAULT_ID_PATTERN,
+                     jobs=a.jobs, sandbox=False if a.no_sandbox else None,
+                     cell_timeout=a.cell_timeout)
     if a.command == "run":
         from .run import run
         return run(a.assignments, save=a.save)

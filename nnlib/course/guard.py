@@ -1,0 +1,300 @@
+"""The grading kernel: ipykernel with a tamper guard installed before any student code.
+
+``python -m nnlib.course.guard -f CONNECTION_FILE`` is the kernel that ``grade`` runs each
+submission in (inside the bubblewrap sandbox when there is one). Before the first cell it:
+
+* snapshots what the test cells rely on: the namespaces of ``builtins``, ``numpy`` (and
+  ``numpy.linalg``, ``numpy.testing``, ``numpy.random``), ``torch`` (``torch.nn.functional``,
+  ``torch.Tensor``), ``nnlib`` and ``nnlib.check``, the IPython shell's exception and
+  traceback machinery, and ``sys.stdout`` / ``sys.stderr``. After every cell, anything
+  changed is recorded and put back, so a patch made in an answer cell is undone before the
+  test cells run, and a patch made while a test cell runs marks that test cell as attacked;
+* adds an audit hook (``sys.addaudithook``; it cannot be removed) that refuses and records
+  opening the protected paths (solutions, the gradebook, other submissions), network
+  connections, ctypes and tracing hooks;
+* replaces ``os._exit`` and ``os.abort`` during cells, so a cell that calls them fails
+  instead of killing the kernel (the rest of the notebook is still graded);
+* caps each cell's printed output (``NNLIB_GUARD_MAX_OUTPUT`` bytes, default 1 MB).
+
+Every cell leaves a record (its execution count, whether it raised, the sha256 of its
+source) in an append-only report, so the grader can tell a swallowed error or a silenced
+guard from an honest run. This is defence in depth for a course, not a security boundary:
+code in the kernel's process can always find the guard. The sandbox keeps secrets out of
+reach; the guard makes cheating visible.
+
+``scan(source)`` is the static half: it lists constructs in an answer cell that patch or
+inspect the grading machinery.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import sys
+
+PROTECTED_MODULES = ("builtins", "numpy", "numpy.linalg", "numpy.testing", "numpy.random",
+                     "torch", "torch.nn.functional", "nnlib", "nnlib.check", "math")
+BLOCKED_EVENTS = ("socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
+                  "ctypes.dlopen", "ctypes.dlsym", "ctypes.addressof", "ctypes.cdata",
+                  "sys.settrace", "sys.setprofile", "os.truncate")
+
+
+class GuardExit(SystemExit):
+    """Raised instead of terminating the grading kernel."""
+
+
+# ---------------------------------------------------------------- static scan
+
+_SUSPICIOUS_CALLS = {
+    "setattr": "setattr() on a module or class", "delattr": "delattr()",
+    "globals": "globals() (reading the grader's variables)", "vars": "vars()",
+    "eval": "eval()", "exec": "exec()", "compile": "compile()", "__import__": "__import__()",
+    "get_ipython": "get_ipython() (changing the kernel)",
+}
+_SUSPICIOUS_ATTRS = {
+    "_getframe": "sys._getframe (reading the caller's frame)", "f_back": "frame.f_back",
+    "f_globals": "frame.f_globals", "f_locals": "frame.f_locals", "__code__": "__code__",
+    "modules": "sys.modules", "__builtins__": "__builtins__", "set_custom_exc": "set_custom_exc",
+    "showtraceback": "showtraceback", "excepthook": "sys.excepthook", "settrace": "sys.settrace",
+    "addaudithook": "sys.addaudithook",
+}
+_PROTECTED_ROOTS = {"numpy", "np", "torch", "nnlib", "check", "builtins", "sys", "math",
+                    "IPython", "ipykernel"}
+_SUSPICIOUS_MODULES = {"builtins", "gc", "ctypes", "inspect", "importlib", "socket", "urllib",
+                       "http", "requests", "subprocess", "nbgrader", "IPython", "ipykernel"}
+
+
+def scan(source: str) -> list[str]:
+    """Constructs in an answer cell that patch or inspect the grading machinery."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    imported: dict[str, str] = {}     # local name -> top-level module it refers to
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for name in names:
+                root = name.split(".")[0]
+                if root in _SUSPICIOUS_MODULES:
+                    found.append(f"imports {name}")
+            for a in node.names:
+                module = a.name if isinstance(node, ast.Import) else (node.module or "")
+                imported[a.asname or a.name.split(".")[0]] = module.split(".")[0]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in _SUSPICIOUS_CALLS:
+            found.append(f"calls {_SUSPICIOUS_CALLS[node.func.id]}")
+        elif isinstance(node, ast.Attribute) and node.attr in _SUSPICIOUS_ATTRS:
+            found.append(f"uses {_SUSPICIOUS_ATTRS[node.attr]}")
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for t in targets:
+                base = t
+                while isinstance(base, (ast.Attribute, ast.Subscript)):
+                    base = base.value
+                root = imported.get(base.id, base.id) if isinstance(base, ast.Name) else ""
+                if isinstance(t, (ast.Attribute, ast.Subscript)) and root in _PROTECTED_ROOTS:
+                    found.append(f"assigns to {ast.unparse(t)} (patching a module)")
+    return sorted(set(found))
+
+
+# ---------------------------------------------------------------- in-kernel guard
+
+def _snapshot(namespace: dict) -> dict:
+    return dict(namespace)
+
+
+class Guard:
+    def __init__(self, report_fd: int, protect: list[str], allow: list[str], max_output: int):
+        self.fd = report_fd
+        self.protect = [os.path.realpath(p) for p in protect]
+        self.allow = [os.path.realpath(p) for p in allow]
+        self.max_output = max_output
+        self.cell = 0
+        self.in_cell = False
+        self.events: list[dict] = []
+        self.snapshots: dict[str, tuple[dict, dict]] = {}
+        self.real_exit, self.real_abort = os._exit, os.abort
+        self.write = os.write
+
+    # -- reporting
+    def record(self, **entry) -> None:
+        entry.setdefault("cell", self.cell)
+        try:
+            self.write(self.fd, (json.dumps(entry, default=str) + "\n").encode())
+        except OSError:
+            pass
+
+    # -- audit hook: refuse protected paths, network, ctypes, tracing
+    def audit(self, event: str, args: tuple) -> None:
+        if not self.in_cell:
+            return          # the kernel's own start-up and shutdown, not student code
+        if event in ("open", "os.listdir", "os.scandir") and args and args[0] is not None:
+            path = args[0]
+            if isinstance(path, int):
+                return
+            if isinstance(path, bytes):
+                path = os.fsdecode(path)
+            try:
+                full = os.path.realpath(path)
+            except Exception:
+                return
+            if any(full == a or full.startswith(a + os.sep) for a in self.allow):
+                return
+            if any(full == p or full.startswith(p + os.sep) for p in self.protect):
+                self.record(event="blocked", what=f"open {path}")
+                raise PermissionError(f"the grader does not allow opening {path}")
+        elif event in BLOCKED_EVENTS:
+            if event == "os.truncate" and args and args[0] == self.fd:
+                self.record(event="blocked", what="truncating the guard report")
+                raise PermissionError("not allowed while grading")
+            if event == "os.truncate":
+                return
+            self.record(event="blocked", what=event)
+            raise PermissionError(f"the grader does not allow {event}")
+
+    # -- snapshots of what the checks rely on
+    def take_snapshots(self, shell) -> None:
+        import builtins
+        for name in PROTECTED_MODULES:
+            mod = sys.modules.get(name)
+            if mod is not None and name not in self.snapshots:
+                self.snapshots[name] = (vars(mod), _snapshot(vars(mod)))
+        import torch
+        self.snapshots["torch.Tensor"] = (None, _snapshot(dict(vars(torch.Tensor))))
+        self.tensor = torch.Tensor
+        self.builtins = builtins
+        self.shell = shell
+        self.shell_state = self._shell_state()
+        self.streams = None          # taken at the first cell, once ipykernel has set them up
+
+    def _shell_state(self) -> dict:
+        s = self.shell
+        state = {"custom_exceptions": s.custom_exceptions, "CustomTB": s.CustomTB}
+        for cls in type(s).__mro__:
+            if cls.__module__.startswith(("IPython", "ipykernel")):
+                state[f"class {cls.__name__}"] = dict(vars(cls))
+        for attr in ("showtraceback", "_showtraceback", "run_cell", "run_code", "showsyntaxerror"):
+            state[f"attr {attr}"] = s.__dict__.get(attr)
+        return state
+
+    def verify_and_restore(self) -> list[str]:
+        """Names whose value changed since the snapshot (put back). New names are ignored:
+        adding attributes (numpy's lazily imported submodules, say) cannot fool a check."""
+        changed = []
+        for name, (live, saved) in self.snapshots.items():
+            if name == "torch.Tensor":
+                now = dict(vars(self.tensor))
+                for key, value in saved.items():
+                    if now.get(key, _MISSING) is not value:
+                        changed.append(f"torch.Tensor.{key}")
+                        setattr(self.tensor, key, value)
+                continue
+            for key, value in saved.items():
+                if live.get(key, _MISSING) is not value:
+                    if name == "builtins" and key in _BUILTINS_IPYTHON_MANAGES:
+                        continue
+                    changed.append(f"{name}.{key}")
+                    live[key] = value
+        state = self._shell_state()
+        for key, value in self.shell_state.items():
+            if key.startswith("class "):
+                cls = next(c for c in type(self.shell).__mro__ if f"class {c.__name__}" == key)
+                for attr in set(value) | set(state[key]):
+                    if state[key].get(attr, _MISSING) is not value.get(attr, _MISSING):
+                        changed.append(f"IPython {cls.__name__}.{attr}")
+                        if attr in value:
+                            setattr(cls, attr, value[attr])
+            elif state[key] is not value and state[key] != value:
+                changed.append(f"IPython shell {key}")
+                if key in ("custom_exceptions", "CustomTB"):
+                    setattr(self.shell, key, value)
+                elif value is None:
+                    self.shell.__dict__.pop(key.split()[-1], None)
+        out, err = self.streams
+        if sys.stdout is not out or sys.stderr is not err:
+            changed.append("sys.stdout / sys.stderr")
+            sys.stdout, sys.stderr = out, err
+        return changed
+
+    # -- IPython events
+    def pre_run_cell(self, info) -> None:
+        self.cell += 1
+        self.in_cell = True
+        self.printed = 0
+        self.source_sha = hashlib.sha256(info.raw_cell.encode()).hexdigest()
+        if self.streams is None:
+            self.streams = (sys.stdout, sys.stderr)
+        os._exit = _refuse_exit
+        os.abort = _refuse_exit
+
+    def post_run_cell(self, result) -> None:
+        self.in_cell = False
+        os._exit, os.abort = self.real_exit, self.real_abort
+        changed = self.verify_and_restore()
+        error = bool(result.error_in_exec is not None or result.error_before_exec is not None)
+        self.record(event="cell", sha=self.source_sha, error=error, changed=changed)
+
+    def limit_output(self, stream) -> None:
+        guard, write = self, stream.write
+
+        def capped(text):
+            if not guard.in_cell:
+                return write(text)
+            guard.printed += len(text)
+            if guard.printed > guard.max_output:
+                if guard.printed - len(text) <= guard.max_output:
+                    write("\n... output truncated by the grader ...\n")
+                return len(text)
+            return write(text)
+
+        stream.write = capped
+
+
+_MISSING = object()
+# IPython's BuiltinTrap adds and removes these around each cell.
+_BUILTINS_IPYTHON_MANAGES = {"exit", "quit", "get_ipython", "display", "_", "__", "___",
+                             "__IPYTHON__", "dreload", "__IPYTHON__active", "input", "raw_input",
+                             "getpass"}
+
+
+def _refuse_exit(*args):
+    raise GuardExit("os._exit / os.abort is not allowed while grading; the rest of the "
+                    "notebook is still graded")
+
+
+def main() -> None:
+    report = os.environ.pop("NNLIB_GUARD_REPORT", "")
+    protect = json.loads(os.environ.pop("NNLIB_GUARD_PROTECT", "[]"))
+    allow = json.loads(os.environ.pop("NNLIB_GUARD_ALLOW", "[]"))
+    max_output = int(os.environ.pop("NNLIB_GUARD_MAX_OUTPUT", str(1 << 20)))
+    fd = os.open(report, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600) if report else \
+        os.open(os.devnull, os.O_WRONLY)
+    guard = Guard(fd, protect + ([report] if report else []), allow, max_output)
+
+    import warnings
+    warnings.filterwarnings("ignore")
+    import numpy  # noqa: F401  (snapshotted before any student code)
+    import numpy.testing  # noqa: F401
+    import torch  # noqa: F401
+    import torch.nn.functional  # noqa: F401
+    import nnlib.check  # noqa: F401
+
+    sys.addaudithook(guard.audit)
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(sys.argv[1:])
+    guard.limit_output(sys.stdout)
+    guard.limit_output(sys.stderr)
+    guard.take_snapshots(app.shell)
+    app.shell.events.register("pre_run_cell", guard.pre_run_cell)
+    app.shell.events.register("post_run_cell", guard.post_run_cell)
+    guard.record(event="start", cell=0)
+    app.start()
+
+
+if __name__ == "__main__":
+    main()
