@@ -252,7 +252,9 @@ class Grader:
                 continue
             if cell.get("execution_count") is None:
                 continue
-            runs = by_sha.get(self.tests[grade_id], [])
+            # nbgrader restored this locked cell from the gradebook (and may have prefixed a
+            # note when it re-added a deleted cell): its source is what the kernel ran.
+            runs = by_sha.get(_sha(cell.source), [])
             has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
             if not runs:
                 result.zeroed.append(grade_id)

@@ -40,7 +40,7 @@ BLOCKED_EVENTS = ("socket.connect", "socket.bind", "socket.sendto", "socket.geta
                   "sys.settrace", "sys.setprofile", "os.truncate")
 
 
-class GuardExit(SystemExit):
+class GuardExit(RuntimeError):
     """Raised instead of terminating the grading kernel."""
 
 
