@@ -70,13 +70,18 @@ class Timer:
 def timer(label: str | None = None, sync: Any = None) -> Iterator[Timer]:
     """Time a block: ``with timer("matmul") as t: ...``; then ``t.seconds``.
 
-    Pass ``sync=torch.device("cuda")`` to wait for queued GPU work before reading the clock.
+    Pass ``sync=torch.device("cuda")`` (or ``"mps"``) to wait for queued GPU work before
+    reading the clock.
     Prints ``label: 0.123 s`` when a label is given.
     """
     def _sync() -> None:
-        if sync is not None and getattr(sync, "type", str(sync)) == "cuda":
+        kind = None if sync is None else getattr(sync, "type", str(sync))
+        if kind == "cuda":
             import torch
             torch.cuda.synchronize()
+        elif kind == "mps":
+            import torch
+            torch.mps.synchronize()
 
     _sync()
     t = Timer()

@@ -193,8 +193,13 @@ class Guard:
                         setattr(self.tensor, key, value)
                 continue
             for key, value in saved.items():
-                if live.get(key, _MISSING) is not value:
+                now = live.get(key, _MISSING)
+                if now is not value:
                     if name == "builtins" and key in _BUILTINS_IPYTHON_MANAGES:
+                        continue
+                    if name.startswith("torch") and getattr(now, "__wrapped__", None) is value \
+                            and getattr(now, "__module__", "").startswith("torch"):
+                        saved[key] = now   # torch._dynamo wraps torch.manual_seed on first use
                         continue
                     changed.append(f"{name}.{key}")
                     live[key] = value

@@ -69,14 +69,28 @@ def kernelspec(folder: Path, *, sandbox: bool, workdir: Path, kernel_dir: Path,
         "env": {
             "NNLIB_GUARD_REPORT": str(report),
             "NNLIB_GUARD_PROTECT": json.dumps([str(p) for p in protect]),
-            "NNLIB_GUARD_ALLOW": json.dumps([str(workdir), str(Path(kernel_dir) / "ipython")]),
+            "NNLIB_GUARD_ALLOW": json.dumps([str(workdir), str(Path(kernel_dir) / "ipython"),
+                                             str(Path(kernel_dir) / "matplotlib")]),
             "NNLIB_GUARD_MAX_OUTPUT": str(max_output),
             "PYTHONWARNINGS": "ignore",
             "IPYTHONDIR": str(Path(kernel_dir) / "ipython"),
+            # the home folder is read-only in the sandbox: a writable matplotlib folder, seeded
+            # with the grader's font cache so that nothing is rebuilt or reported on stderr
+            "MPLCONFIGDIR": str(Path(kernel_dir) / "matplotlib"),
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         },
     }
+    _seed_matplotlib(Path(kernel_dir) / "matplotlib")
     target = Path(folder) / "kernels" / KERNEL_NAME
     target.mkdir(parents=True, exist_ok=True)
     (target / "kernel.json").write_text(json.dumps(spec, indent=1))
     return Path(folder)
+
+
+def _seed_matplotlib(folder: Path) -> None:
+    """Copy the grader's matplotlib font cache into the kernel's own config folder."""
+    import matplotlib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for cache in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+        shutil.copy2(cache, folder / cache.name)
