@@ -44,12 +44,14 @@ class CheckFailed(AssertionError):
 
 
 def _fail(name: str, lines: Iterable[str]) -> None:
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     body = "\n".join("  " + line for line in lines)
     raise CheckFailed(f"{name}\n{body}")
 
 
 def _to_numpy(value: Any, name: str) -> np.ndarray:
     """Turn numbers, lists, numpy arrays and torch tensors into a numpy array."""
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     if value is None:
         _fail(f"{name}: got None", [
             "Your function returned nothing. Did you forget a `return` statement?"])
@@ -106,10 +108,12 @@ def _mistake_lines(actual: np.ndarray, mistakes: Mapping[str, Any] | None,
 
 def shape(actual: Any, expected: tuple[int, ...], name: str = "value") -> None:
     """Check that ``actual`` has exactly the shape ``expected``."""
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     _check_shape(actual, expected, name)
 
 
 def _check_shape(actual: Any, expected: tuple[int, ...], name: str) -> None:
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     arr = _to_numpy(actual, name)
     expected = tuple(int(n) for n in expected)
     if arr.shape != expected:
@@ -128,6 +132,7 @@ def _check_shape(actual: Any, expected: tuple[int, ...], name: str) -> None:
 
 def array(actual: Any, name: str = "value", shape: tuple[int, ...] | None = None) -> np.ndarray:
     """Check that ``actual`` is an array of real numbers (optionally of a given shape)."""
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     arr = _to_numpy(actual, name)
     if arr.dtype.kind not in "biuf":
         _fail(f"{name}: expected real numbers, got dtype {arr.dtype}", [f"value: {_short(actual)}"])
@@ -138,6 +143,7 @@ def array(actual: Any, name: str = "value", shape: tuple[int, ...] | None = None
 
 def scalar(actual: Any, name: str = "value") -> float:
     """Check that ``actual`` is a single real number and return it as a float."""
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     arr = _to_numpy(actual, name)
     if arr.size != 1:
         _fail(f"{name}: expected a single number, got an array of shape {arr.shape}", [
@@ -162,6 +168,7 @@ def close(actual: Any, expected: Any, name: str = "value", *, rtol: float = 1e-6
             ``actual`` matches one of them, the message names it.
         hint: a sentence added to the message on failure.
     """
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     exp = _to_numpy(expected, "expected")
     act = _to_numpy(actual, name)
     if act.dtype.kind not in "biufc":
@@ -208,6 +215,7 @@ def close(actual: Any, expected: Any, name: str = "value", *, rtol: float = 1e-6
 def equal(actual: Any, expected: Any, name: str = "value", *,
           mistakes: Mapping[str, Any] | None = None, hint: str | None = None) -> None:
     """Check exact equality (integers, strings, tuples, integer arrays)."""
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     extra = [f"hint: {hint}"] if hint else []
     if isinstance(expected, (str, bool)) or expected is None:
         if actual != expected:
@@ -236,6 +244,7 @@ def equal(actual: Any, expected: Any, name: str = "value", *,
 
 def that(condition: Any, message: str, *, name: str = "check") -> None:
     """Check a condition; ``message`` explains what should have been true."""
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     if not bool(condition):
         _fail(f"{name}: failed", [message])
 
@@ -243,6 +252,7 @@ def that(condition: Any, message: str, *, name: str = "check") -> None:
 def raises(exception: type[BaseException], fn: Callable[..., Any], *args: Any,
            name: str = "call", **kwargs: Any) -> BaseException:
     """Check that ``fn(*args, **kwargs)`` raises ``exception``; return the exception."""
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     try:
         fn(*args, **kwargs)
     except exception as exc:

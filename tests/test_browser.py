@@ -65,6 +65,7 @@ def lab(tmp_path):
         (settings / rel).write_text(text)
     port = _free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    env.pop("MPLBACKEND", None)      # tests/conftest.py sets Agg; a student's kernel uses inline
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
            "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
            f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
@@ -140,7 +141,11 @@ def test_student_runs_all_cells_and_validates(lab):
             page.screenshot(path=str(shots / "3-validated.png"))
             assert "failed" in text.lower() or "error" in text.lower(), text
         except Exception:
-            page.screenshot(path=str(shots / "failure.png"))
+            page.screenshot(path=str(shots / "failure.png"), full_page=True)
+            prompts = page.locator(".jp-InputPrompt").all_inner_texts()
+            (shots / "state.txt").write_text(
+                f"prompts: {prompts}\nimages: {page.locator('img').count()}\n"
+                f"outputs: {page.locator('.jp-OutputArea-output').all_inner_texts()[:6]}\n")
             raise
         finally:
             browser.close()
