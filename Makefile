@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: help venv lab test test-fast release validate grade run bench clean
+.PHONY: help venv lab test test-fast release validate grade formgrader run bench clean
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/ (creates .venv on first use)"
@@ -14,6 +14,7 @@ help:
 	@echo "make release [NB=01]            regenerate notebooks/ from solutions/"
 	@echo "make validate NB=path.ipynb     run a notebook's tests, readable summary"
 	@echo "make grade SUBS=folder A=01 [JOBS=n]  autograde submissions, feedback, grades.csv"
+	@echo "make formgrader A=01            JupyterLab on the gradebook of 'make grade' (written answers)"
 	@echo "make run [NB=01]                execute solution notebooks, seconds per notebook"
 	@echo "make bench                      benchmarks -> bench/results/"
 
@@ -27,8 +28,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests solutions $(NBVAL)
@@ -44,6 +47,9 @@ validate: $(STAMP)
 
 grade: $(STAMP)
 	$(BIN)/python -m nnlib.course grade $(SUBS) --assignment $(A) $(if $(JOBS),--jobs $(JOBS))
+
+formgrader: $(STAMP)
+	NNLIB_GRADING_DIR=.grading/$(notdir $(wildcard solutions/$(A)*)) $(BIN)/jupyter lab $(ROOT_FLAG)
 
 run: $(STAMP)
 	$(BIN)/python -m nnlib.course run $(NB)

@@ -13,10 +13,14 @@ c.CourseDirectory.root = here
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 # Grading's working folders and the gradebook live in the git-ignored .grading/.
-c.CourseDirectory.submitted_directory = ".grading/submitted"
-c.CourseDirectory.autograded_directory = ".grading/autograded"
-c.CourseDirectory.feedback_directory = ".grading/feedback"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, ".grading", "gradebook.db")
+# `python -m nnlib.course grade` keeps one folder per assignment, .grading/<assignment>/;
+# NNLIB_GRADING_DIR=.grading/<assignment> points nbgrader itself (formgrader, export) there,
+# which is how `make formgrader A=01` opens the gradebook that `grade` wrote.
+grading = os.path.abspath(os.path.join(here, os.environ.get("NNLIB_GRADING_DIR", ".grading")))
+c.CourseDirectory.submitted_directory = os.path.join(grading, "submitted")
+c.CourseDirectory.autograded_directory = os.path.join(grading, "autograded")
+c.CourseDirectory.feedback_directory = os.path.join(grading, "feedback")
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(grading, "gradebook.db")
 
 # Only notebooks travel into the release (no paired scripts, no caches).
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py", "*.txt"]

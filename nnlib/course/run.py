@@ -15,8 +15,9 @@ from .execute import execute
 BUDGET_S = 60.0
 
 
-def run(names: list[str] | None = None, save: bool = False, out=sys.stdout) -> int:
-    rows, status = [], 0
+def execute_all(names: list[str] | None = None, save: bool = False) -> list[tuple[str, float, list[str]]]:
+    """Execute solution notebooks: (name, seconds, problems) per notebook."""
+    rows = []
     try:
         from tqdm import tqdm
     except ImportError:  # pragma: no cover
@@ -37,7 +38,12 @@ def run(names: list[str] | None = None, save: bool = False, out=sys.stdout) -> i
         if save and not result.crashed:
             nbformat.write(result.nb, str(path))
         rows.append((name, result.seconds, problems))
-        status |= bool(problems) or result.seconds > BUDGET_S
+    return rows
+
+
+def run(names: list[str] | None = None, save: bool = False, out=sys.stdout) -> int:
+    rows = execute_all(names, save)
+    status = any(problems or secs > BUDGET_S for _, secs, problems in rows)
     width = max(len(r[0]) for r in rows) if rows else 8
     print(f"{'notebook':<{width}}  {'seconds':>8}  status", file=out)
     for name, secs, problems in rows:

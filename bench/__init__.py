@@ -1,0 +1,1 @@
+"""Benchmarks of the course (run with `python -m bench` or `make bench`)."""
