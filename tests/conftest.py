@@ -1,9 +1,12 @@
-import os
 import sys
 from pathlib import Path
 
+import matplotlib
+
+# In-process tests draw off screen. (Not through MPLBACKEND: the kernels that nbval, the
+# browser test and the grader start inherit the environment and must use the inline backend.)
+matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).parent))
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def pytest_terminal_summary(terminalreporter):

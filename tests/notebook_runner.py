@@ -20,8 +20,6 @@ from pathlib import Path
 
 import nbformat
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -68,6 +66,9 @@ def _exec(source: str, ns: dict, name: str) -> None:
 
 def run_with_mutants(assignment: str, mutants: dict[str, dict]) -> list[Outcome]:
     """Run solutions/<assignment> with the given mutants; return one Outcome per mutant."""
+    import matplotlib
+
+    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"

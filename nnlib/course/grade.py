@@ -348,9 +348,14 @@ class Grader:
 
 def merge(private_db: Path, main_db: Path, assignment: str, student: str) -> None:
     """Copy one student's autograded submission from a private gradebook into the main one."""
+    import warnings
+
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{private_db}") as src, Gradebook(f"sqlite:///{main_db}") as dst:
+    with Gradebook(f"sqlite:///{private_db}") as src, Gradebook(f"sqlite:///{main_db}") as dst, \
+            warnings.catch_warnings():
+        # nbgrader's own remove/add cycle makes SQLAlchemy warn about detached objects
+        warnings.simplefilter("ignore")
         s = src.find_submission(assignment, student)
         dst.update_or_create_student(student)
         try:
