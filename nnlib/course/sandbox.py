@@ -53,6 +53,11 @@ def kernelspec(folder: Path, *, sandbox: bool, workdir: Path, kernel_dir: Path,
     if sandbox:
         argv = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--unshare-net",
                 "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+        # A private /tmp hides other users' files; what the kernel needs may itself live under
+        # /tmp (a course cloned there, its .venv), so bring those back read-only first ...
+        for path in _needed():
+            argv += ["--ro-bind", str(path), str(path)]
+        # ... then hide the secrets (inside those, too) and open the kernel's own folders.
         for path in hide:
             if Path(path).exists():
                 argv += ["--tmpfs", str(path)]
@@ -85,6 +90,14 @@ def kernelspec(folder: Path, *, sandbox: bool, workdir: Path, kernel_dir: Path,
     target.mkdir(parents=True, exist_ok=True)
     (target / "kernel.json").write_text(json.dumps(spec, indent=1))
     return Path(folder)
+
+
+def _needed() -> list[Path]:
+    """Folders the kernel reads: the interpreter's prefixes and the course (nnlib, data/)."""
+    from . import ROOT
+
+    paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), ROOT.resolve()}
+    return sorted(p for p in paths if p.exists())
 
 
 def _seed_matplotlib(folder: Path) -> None:
