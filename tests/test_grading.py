@@ -102,34 +102,36 @@ def _delete(grade_id):
 
 WRONG_LOSS = "def least_squares_loss(phi, x, y):\n    return 0.0\n"
 WRONG_GRAD = "def least_squares_gradient(phi, x, y):\n    return np.zeros(2)\n"
-# name: (how the submission is made, expected autograded score out of 12, flagged?)
+# name: (how the submission is made, expected autograded score out of 12, expected status)
+# os._exit is graded as a crash at that cell: tests before it count, tests after it score 0.
 CASES = {
-    "honest": (None, 12, False),
-    "blank": ("blank", 0, False),
-    "loop": (_prepend("gradient_descent", "while True:\n    pass"), 9, False),
-    "osexit": (_prepend("least_squares_loss", "import os\nos._exit(1)"), 10, False),
-    "syntax": (_prepend("cross_entropy_loss", "def broken(:\n    pass"), 10, False),
-    "sysexit": (_prepend("cross_entropy_gradient", "import sys\nsys.exit(0)"), 9, False),
-    "deletedtest": (_delete("test_least_squares_loss"), 12, False),
-    "editedtest": (_replace("test_gradient_descent", "print('all good')"), 12, False),
-    "spam": (_add_cell("print('x' * 300_000_000)"), 12, False),
+    "honest": (None, 12, "graded"),
+    "blank": ("blank", 0, "graded"),
+    "loop": (_prepend("gradient_descent", "while True:\n    pass"), 9, "graded"),
+    "osexit": (_prepend("least_squares_loss", "import os\nos._exit(1)"), 0, "crashed"),
+    "osexitlate": (_prepend("cross_entropy_gradient", "import os\nos._exit(1)"), 9, "crashed"),
+    "syntax": (_prepend("cross_entropy_loss", "def broken(:\n    pass"), 10, "graded"),
+    "sysexit": (_prepend("cross_entropy_gradient", "import sys\nsys.exit(0)"), 9, "graded"),
+    "deletedtest": (_delete("test_least_squares_loss"), 12, "graded"),
+    "editedtest": (_replace("test_gradient_descent", "print('all good')"), 12, "graded"),
+    "spam": (_add_cell("print('x' * 300_000_000)"), 12, "graded"),
     "patchnumpy": (_replace("least_squares_loss", WRONG_LOSS + "np.allclose = lambda *a, **k: True\n"
                             "np.isclose = lambda a, b, **k: np.ones(np.shape(a), bool)\n"
                             "import numpy.testing\n"
-                            "numpy.testing.assert_allclose = lambda *a, **k: None\n"), 10, True),
+                            "numpy.testing.assert_allclose = lambda *a, **k: None\n"), 10, "flagged"),
     "patchcheck": (_replace("least_squares_gradient", WRONG_GRAD + "from nnlib import check as _c\n"
                             "_c.close = lambda *a, **k: None\n_c.array = lambda *a, **k: None\n"),
-                   10, True),
+                   10, "flagged"),
     "patchduringtest": (_replace("least_squares_loss",
                                  "def least_squares_loss(phi, x, y):\n"
                                  "    import builtins\n    from nnlib import check\n"
                                  "    check.close = lambda *a, **k: None\n"
                                  "    check.scalar = lambda *a, **k: 0.0\n"
                                  "    builtins.abs = lambda v: 0\n"
-                                 "    return 0.0\n"), 10, True),
+                                 "    return 0.0\n"), 10, "flagged"),
     "swallowerrors": (_replace("least_squares_gradient", WRONG_GRAD +
                                "get_ipython().set_custom_exc((Exception,), lambda *a, **k: None)\n"),
-                      10, True),
+                      10, "flagged"),
     "readsecrets": (_replace("least_squares_loss",
                              "import glob\n"
                              "def _steal(pattern):\n"
@@ -142,9 +144,9 @@ CASES = {
                              "_steal('{OUT}/gradebook.db')\n"
                              "_steal('{OUT}/submitted/honest/**/*.ipynb')\n"
                              f"source = open('{solution(A)}').read()\n"
-                             "exec(source)\n"), 10, True),
+                             "exec(source)\n"), 10, "flagged"),
     "network": (_add_cell("import socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), timeout=2)\n"
-                          "except OSError as e:\n    print('no network:', type(e).__name__)\n"), 12, True),
+                          "except OSError as e:\n    print('no network:', type(e).__name__)\n"), 12, "flagged"),
 }
 
 
@@ -185,10 +187,10 @@ def batch(tmp_path_factory):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_case_scores_exactly(batch, case):
-    _, expected, flagged = CASES[case]
+    _, expected, status = CASES[case]
     row = batch["rows"][case]
     assert float(row["autograded_score"]) == expected, (case, row, batch["log"])
-    assert (row["status"] == "flagged") == flagged, (case, row)
+    assert row["status"] == status, (case, row)
 
 
 def test_corrupt_file_fails_alone_and_the_batch_completes(batch):
@@ -196,7 +198,8 @@ def test_corrupt_file_fails_alone_and_the_batch_completes(batch):
     assert float(batch["rows"]["corrupt"]["autograded_score"]) == 0
     assert set(batch["rows"]) == set(CASES) | {"corrupt"}
     assert batch["code"] == 1, "a failed or flagged submission must make grade exit non-zero"
-    assert "could not be graded" in batch["log"] and "flagged for manual review" in batch["log"]
+    assert "crashed or could not be graded" in batch["log"]
+    assert "flagged for manual review" in batch["log"]
 
 
 def test_gradebook_submissions_and_repository_intact(batch):

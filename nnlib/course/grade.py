@@ -54,7 +54,8 @@ class Submission:
 @dataclass
 class Result:
     student: str
-    status: str                    # "graded", "flagged" (graded, needs review) or "failed"
+    status: str                    # "graded", "flagged" (graded, needs review), "crashed"
+                                   # (graded up to an os._exit) or "failed" (not graded)
     score: float = 0.0             # autograded points
     max_score: float = 0.0         # autograded points available
     manual_max: float = 0.0        # points for written answers, graded by hand
@@ -240,6 +241,8 @@ class Grader:
             elif r.get("event") == "cell" and r.get("changed"):
                 result.flags.append(f"cell {r.get('cell')} changed {', '.join(r['changed'][:5])} "
                                     "(restored by the grader)")
+        exits = [r.get("cell", 0) for r in records if r.get("event") == "exit"]
+        crash_at = min(exits) if exits else None
         by_sha: dict[str, list[dict]] = {}
         for r in records:
             if r.get("event") == "cell":
@@ -256,7 +259,9 @@ class Grader:
             # note when it re-added a deleted cell): its source is what the kernel ran.
             runs = by_sha.get(_sha(cell.source), [])
             has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-            if not runs:
+            if crash_at is not None and cell.execution_count >= crash_at:
+                result.zeroed.append(grade_id)     # a real crash would have ended the run here
+            elif not runs:
                 result.zeroed.append(grade_id)
                 result.flags.append(f"{grade_id}: ran without a guard record")
             elif any(r.get("changed") for r in runs):
@@ -266,7 +271,13 @@ class Grader:
                 result.zeroed.append(grade_id)
                 result.flags.append(f"{grade_id}: an error was raised but hidden from the grader")
         result.flags = sorted(set(result.flags))
-        if result.flags:
+        if crash_at is not None:
+            result.status = "crashed"
+            result.message = (f"the notebook called os._exit/os.abort in cell {crash_at}: graded "
+                              "up to that cell, later tests score 0")
+            if result.flags:
+                result.message += "; also needs review: " + "; ".join(result.flags[:3])
+        elif result.flags:
             result.status = "flagged"
             result.message = "needs review: " + "; ".join(result.flags[:4]) + (
                 f" (+{len(result.flags) - 4} more)" if len(result.flags) > 4 else "")
@@ -463,11 +474,11 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
           f"{elapsed / len(subs):.2f} s per submission with {jobs} job(s)", file=stream)
     if problem:
         print(f"warning: feedback generation reported a problem: {problem}", file=stream)
-    failed = [r for r in results if r.status == "failed"]
+    failed = [r for r in results if r.status in ("failed", "crashed")]
     flagged = [r for r in results if r.status == "flagged"]
     if failed:
-        print(f"\n{len(failed)} of {len(results)} submission(s) could not be graded and got 0: "
-              + ", ".join(r.student for r in failed), file=stream)
+        print(f"\n{len(failed)} of {len(results)} submission(s) crashed or could not be graded "
+              "(see grades.csv): " + ", ".join(r.student for r in failed), file=stream)
     if flagged:
         print(f"{len(flagged)} submission(s) flagged for manual review (see grades.csv): "
               + ", ".join(r.student for r in flagged), file=stream)

@@ -12,8 +12,9 @@ submission in (inside the bubblewrap sandbox when there is one). Before the firs
 * adds an audit hook (``sys.addaudithook``; it cannot be removed) that refuses and records
   opening the protected paths (solutions, the gradebook, other submissions), network
   connections, ctypes and tracing hooks;
-* replaces ``os._exit`` and ``os.abort`` during cells, so a cell that calls them fails
-  instead of killing the kernel (the rest of the notebook is still graded);
+* replaces ``os._exit`` and ``os.abort`` during cells: the call is recorded and raises
+  instead of killing the kernel, so the grader can score the notebook up to that cell (as
+  a real crash would) instead of losing the whole submission;
 * caps each cell's printed output (``NNLIB_GUARD_MAX_OUTPUT`` bytes, default 1 MB).
 
 Every cell leaves a record (its execution count, whether it raised, the sha256 of its
@@ -232,8 +233,14 @@ class Guard:
         self.source_sha = hashlib.sha256(info.raw_cell.encode()).hexdigest()
         if self.streams is None:
             self.streams = (sys.stdout, sys.stderr)
-        os._exit = _refuse_exit
-        os.abort = _refuse_exit
+        os._exit = self.refuse_exit
+        os.abort = self.refuse_exit
+
+    def refuse_exit(self, *args) -> None:
+        """os._exit / os.abort during a cell: recorded (the grader scores the notebook as if
+        the kernel had died here) and turned into an error instead of killing the kernel."""
+        self.record(event="exit")
+        raise GuardExit("os._exit / os.abort ends the notebook here: it is graded up to this cell")
 
     def post_run_cell(self, result) -> None:
         self.in_cell = False
@@ -263,11 +270,6 @@ _MISSING = object()
 _BUILTINS_IPYTHON_MANAGES = {"exit", "quit", "get_ipython", "display", "_", "__", "___",
                              "__IPYTHON__", "dreload", "__IPYTHON__active", "input", "raw_input",
                              "getpass"}
-
-
-def _refuse_exit(*args):
-    raise GuardExit("os._exit / os.abort is not allowed while grading; the rest of the "
-                    "notebook is still graded")
 
 
 def main() -> None:
