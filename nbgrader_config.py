@@ -40,5 +40,7 @@ c.Execute.interrupt_on_timeout = True
 # A test cell scores 0 on any stderr output. Drop the harmless lines that libraries may
 # print (warnings are also silenced in each notebook's setup cell).
 c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"(?m)^(\S*Warning: |Matplotlib is building the font cache)"
+from nnlib.course import IGNORED_STDERR  # noqa: E402  (shared with `validate`)
+
+c.IgnorePattern.pattern = IGNORED_STDERR
 

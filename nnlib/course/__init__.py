@@ -15,6 +15,10 @@ SOLUTIONS = ROOT / "solutions"
 NOTEBOOKS = ROOT / "notebooks"
 GRADING = ROOT / ".grading"
 
+#: stderr lines that do not fail a test cell: nbgrader's IgnorePattern (nbgrader_config.py)
+#: and `validate` use this one pattern, so both judge a cell the same way.
+IGNORED_STDERR = r"(?m)^(\S*Warning: |Matplotlib is building the font cache)"
+
 
 def assignments() -> list[str]:
     """Assignment ids: the folders solutions/<id>/ that hold <id>.ipynb, in lecture order."""

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import nbformat
 
+from . import IGNORED_STDERR as IGNORED_STDERR_PATTERN
 from .execute import cell_error, cell_stderr, execute
 
-IGNORED_STDERR = re.compile(r"(?m)^(\S*Warning: |Matplotlib is building the font cache)")
+IGNORED_STDERR = re.compile(IGNORED_STDERR_PATTERN)
 
 
 @dataclass
