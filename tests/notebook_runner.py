@@ -20,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 
+from mutation import StaleMutant, mutate
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -90,7 +92,14 @@ def run_with_mutants(assignment: str, mutants: dict[str, dict]) -> list[Outcome]
                 spec = mutants[grade_id]
                 for kind in ("wrong", "right"):
                     for label, entry in spec.get(kind, {}).items():
-                        code, expect = (entry if isinstance(entry, tuple) else (entry, None))
+                        entry, expect = (entry if isinstance(entry, tuple) else (entry, None))
+                        name = f"{assignment}:{grade_id}:{kind}:{label}"
+                        try:
+                            # legacy catalogs give the whole replacement code as a string
+                            code = entry if isinstance(entry, str) else mutate(entry, cell.source, name)
+                        except StaleMutant as exc:
+                            outcomes.append(Outcome(grade_id, kind, label, exc, expect))
+                            continue
                         trial = dict(ns)
                         error = None
                         try:

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mutation import StaleMutant, edit, rewrite
 from notebook_runner import ROOT, exercises, run_with_mutants
 
 SPEC_DIR = Path(__file__).parent / "mutants"
@@ -66,6 +67,9 @@ def test_every_exercise_has_mutants(notebook):
 @pytest.mark.parametrize("notebook,exercise,kind,label", list(_cases()))
 def test_mutant(notebook, exercise, kind, label):
     o = outcomes(notebook)[(exercise, kind, label)]
+    if isinstance(o.error, StaleMutant):
+        RESULTS.append((kind, f"{notebook}:{exercise}:{label}", False))
+        pytest.fail(str(o.error))
     if kind == "wrong":
         ok = o.error is not None and (o.expect is None or o.expect.lower() in o.message.lower())
         RESULTS.append((kind, f"{notebook}:{exercise}:{label}", ok))
@@ -79,3 +83,20 @@ def test_mutant(notebook, exercise, kind, label):
     else:
         RESULTS.append((kind, f"{notebook}:{exercise}:{label}", o.error is None))
         assert o.error is None, f"correct answer {label!r} failed:\n{o.message}"
+
+
+def test_a_mutant_whose_anchor_is_gone_fails_naming_itself():
+    source = "def f(x):\n    return np.sum(x ** 2)\n"
+    assert edit("np.sum(", "np.mean(").apply(source, "nbXX:f:wrong:mean") == \
+        "def f(x):\n    return np.mean(x ** 2)\n"
+    changed = source.replace("np.sum(x ** 2)", "(x ** 2).sum()")
+    with pytest.raises(StaleMutant, match="nbXX:f:wrong:mean.*'np.sum\\('"):
+        edit("np.sum(", "np.mean(").apply(changed, "nbXX:f:wrong:mean")
+    with pytest.raises(StaleMutant, match="occurs 2 time"):
+        edit("x", "y").apply("x + x", "nbXX:f:wrong:twice")
+    both = edit("np.sum(", "np.mean(") & edit("** 2", "** 3")
+    assert both.apply(source, "n") == "def f(x):\n    return np.mean(x ** 3)\n"
+    loop = rewrite("def f(x):\n    return sum(v * v for v in x)\n")
+    assert loop.apply(source, "n").startswith("def f(x):")
+    with pytest.raises(StaleMutant, match="def f\\(x\\):"):
+        loop.apply("def g(x):\n    return x\n", "nbXX:f:right:loop")

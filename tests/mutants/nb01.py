@@ -1,12 +1,11 @@
+from mutation import edit
+
 NOTEBOOK = "01_gradient_descent"
 
 MUTANTS = {
     "least_squares_loss": {
         "wrong": {
-            "mean instead of sum": ("""
-def least_squares_loss(phi, x, y):
-    return float(np.mean((phi[0] + phi[1] * x - y) ** 2))
-""", "mean of the squared residuals"),
+            "mean instead of sum": (edit("np.sum(", "np.mean("), "mean of the squared residuals"),
             "no square": ("""
 def least_squares_loss(phi, x, y):
     return float(np.sum(phi[0] + phi[1] * x - y))
