@@ -32,6 +32,38 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE (double-click this cell to edit it)"
 
+# The course's steps run inside nbgrader's own pipeline, so that `nbgrader autograde`,
+# `nbgrader generate_feedback`, formgrader's buttons and `python -m nnlib.course grade`
+# all apply them (nnlib/course/pipeline.py says what each one does):
+# restore cell metadata from the gradebook; run in the sandbox with the tamper guard and
+# limits, grading a stopped or crashed notebook up to that cell; make student HTML inert;
+# record the verdict; feedback without hidden tests.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nnlib.course.pipeline.RestoreCellMetadata",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "nnlib.course.pipeline.GuardedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbgrader.preprocessors.LimitOutput",
+    "nnlib.course.pipeline.InertOutputs",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nnlib.course.pipeline.RecordVerdict",
+]
+c.GenerateFeedback.preprocessors = [
+    "nnlib.course.pipeline.RedactFeedback",
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+# Student code is graded in the bubblewrap sandbox (nnlib/course/sandbox.py). Only for a
+# self-check on a machine without bubblewrap: c.GuardedExecute.sandbox = False.
+
 # Per-cell timeout while autograding and validating (seconds). The slowest cell of any
 # solution notebook takes under 20 s on two CPU cores.
 c.Execute.timeout = 120

@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         from .validate import validate
         return validate(a.path, timeout=a.timeout)
     if a.command == "grade":
-        from .grade import DEFAULT_ID_PATTERN, grade
-        return grade(a.submissions, a.assignment, a.out, a.id_pattern or DEFAULT_ID_PATTERN,
+        from .grade import grade
+        return grade(a.submissions, a.assignment, a.out, a.id_pattern,
                      jobs=a.jobs, sandbox=False if a.no_sandbox else None,
                      cell_timeout=a.cell_timeout)
     if a.command == "run":

@@ -4,15 +4,22 @@ Accepts either layout:
 
 * one folder per student: ``SUBS/<student_id>/<anything>.ipynb`` (also
   ``SUBS/<student_id>/<assignment>/<assignment>.ipynb``, nbgrader's own layout);
-* a flat folder of files named by student id, as a learning-management system exports
-  them: ``SUBS/<student_id>_<anything>.ipynb``; ``--id-pattern`` sets the regular
-  expression (group ``student``) that finds the id in a file name.
+* a flat folder of files, as a learning-management system exports them. By default the
+  student id is ``name-number`` for Moodle and Canvas names (``Anna Berg_12345_...`` gives
+  ``Anna-Berg-12345``) and otherwise the text before the first ``_`` (``s123_01.ipynb``
+  gives ``s123``); ``--id-pattern`` sets a regular expression whose group ``student``
+  finds the id instead.
 
-Each submission is autograded by nbgrader in a process of its own, with a private copy of
-the gradebook, its kernel inside the sandbox (see sandbox.py) and the tamper guard (see
-guard.py); ``--jobs N`` grades N at a time. Results are merged into one gradebook in the
-same way whatever the number of jobs. One broken submission (a crash, an endless loop, a
-corrupt file) never stops the others.
+Only plain notebook files are graded: a link, a pipe or a device (as a file or anywhere in
+a student's folder) is refused with the reason, and nothing downstream follows a link.
+
+Each submission is autograded by ``nbgrader autograde`` in a process of its own with a
+private copy of the gradebook; what the course adds (sandbox, limits, guard, verdict,
+inert outputs, redacted feedback) is part of nbgrader's pipeline (pipeline.py, configured
+in nbgrader_config.py), so nbgrader's own commands apply it too. ``--jobs N`` grades N at a
+time; results are merged into one gradebook in the same way whatever the number of jobs.
+Whatever one submission does, the others are graded and the reports written: any failure
+while handling it makes that one ``failed`` with the reason.
 
 Output, in ``OUT`` (default ``.grading/<assignment>/``, git-ignored): ``gradebook.db``,
 ``submitted/``, ``autograded/``, ``feedback/<student>/<assignment>/*.html`` (failed checks
@@ -22,26 +29,30 @@ and their messages, never the source of hidden tests) and ``grades.csv``. The ex
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 import os
 import re
 import shutil
+import stat
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from . import GRADING, SOLUTIONS, nbgrader, resolve, solution, tool_env
+from . import GRADING, ROOT, SOLUTIONS, nbgrader, resolve, solution, tool_env
 from . import sandbox as sandbox_mod
-from .guard import scan
+from .pipeline import VERDICT_KEY
 
 DEFAULT_ID_PATTERN = r"^(?P<student>[^_.\s]+)"
+# Moodle: "Anna Berg_12345_assignsubmission_file_01.ipynb"; Canvas: "bergeranna_12345_678_01.ipynb"
+# (also "bergeranna_LATE_12345_678_01.ipynb")
+LMS_PATTERN = re.compile(r"^(?P<name>[^_]+?)_(?:LATE_)?(?P<number>\d{3,})_")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.@+-]*$")
+MAX_NOTEBOOK_BYTES = 64 << 20
 
 
 @dataclass
@@ -55,39 +66,99 @@ class Submission:
 class Result:
     student: str
     status: str                    # "graded", "flagged" (graded, needs review), "crashed"
-                                   # (graded up to an os._exit) or "failed" (not graded)
+                                   # (graded up to where it stopped) or "failed" (not graded)
     score: float = 0.0             # autograded points
     max_score: float = 0.0         # autograded points available
     manual_max: float = 0.0        # points for written answers, graded by hand
     message: str = ""
     seconds: float = 0.0
     flags: list[str] = field(default_factory=list)
-    zeroed: list[str] = field(default_factory=list)   # test cells not rewarded (attacked)
 
 
-def collect(folder: Path, id_pattern: str = DEFAULT_ID_PATTERN) -> list[Submission]:
-    """Find one notebook per student in ``folder`` (either layout)."""
+def _id_from_name(name: str, pattern: re.Pattern | None) -> str | None:
+    if pattern is not None:
+        m = pattern.search(name)
+        return m.group("student") if m else None
+    m = LMS_PATTERN.match(name)
+    if m:
+        slug = re.sub(r"[^A-Za-z0-9.@+]+", "-", m.group("name")).strip("-")
+        return f"{slug}-{m.group('number')}" if slug else m.group("number")
+    m = re.match(DEFAULT_ID_PATTERN, name)
+    return m.group("student") if m else None
+
+
+def _plain_file_problem(path: Path) -> str | None:
+    """Why ``path`` is not a plain notebook file we may read, or None."""
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        return f"cannot read {path.name}: {exc.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        return f"{path.name} is a link, not a notebook file"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path.name} is not a plain file (a pipe, device or socket)"
+    if st.st_size > MAX_NOTEBOOK_BYTES:
+        return f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB"
+    return None
+
+
+def _notebooks_in(folder: Path) -> tuple[list[Path], str | None]:
+    """The .ipynb files under a student's folder, without following links."""
+    found, problem = [], None
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d != ".ipynb_checkpoints")
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                problem = problem or f"{path.relative_to(folder)} is a link"
+            elif name in filenames and name.endswith(".ipynb"):
+                why = _plain_file_problem(path)
+                if why:
+                    problem = problem or why
+                else:
+                    found.append(path)
+    return found, problem
+
+
+def collect(folder: Path, id_pattern: str | None = None) -> list[Submission]:
+    """Find one plain notebook file per student in ``folder`` (either layout)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise SystemExit(f"grade: submissions folder not found: {folder}")
-    pattern = re.compile(id_pattern)
+    pattern = None
+    if id_pattern is not None:
+        try:
+            pattern = re.compile(id_pattern)
+        except re.error as exc:
+            raise SystemExit(f"grade: --id-pattern is not a valid regular expression: {exc}")
+        if "student" not in pattern.groupindex:
+            raise SystemExit("grade: --id-pattern needs a group named student, e.g. "
+                             "'^(?P<student>[^_]+)_'")
     found: dict[str, list[Path]] = {}
     problems: dict[str, str] = {}
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            notebooks = [p for p in sorted(entry.rglob("*.ipynb"))
-                         if ".ipynb_checkpoints" not in p.parts]
+        if entry.is_symlink():
+            who = _id_from_name(entry.name, pattern) or entry.name
+            problems[who] = f"{entry.name} is a link, not a notebook file or folder"
+        elif entry.is_dir():
+            notebooks, problem = _notebooks_in(entry)
             found.setdefault(entry.name, []).extend(notebooks)
-            if not notebooks:
+            if problem:
+                problems[entry.name] = problem
+            elif not notebooks:
                 problems[entry.name] = "the folder holds no .ipynb file"
         elif entry.suffix == ".ipynb":
-            m = pattern.search(entry.name)
-            if not m:
-                problems[entry.name] = f"no student id in the file name (pattern {id_pattern!r})"
+            who = _id_from_name(entry.name, pattern)
+            if not who:
+                problems[entry.name] = (f"no student id in the file name (pattern "
+                                        f"{id_pattern!r}; set --id-pattern)")
                 continue
-            found.setdefault(m.group("student"), []).append(entry)
+            why = _plain_file_problem(entry)
+            if why:
+                problems[who] = why
+            found.setdefault(who, []).append(entry)
     subs = []
     for student in sorted(set(found) | set(problems)):
         files = found.get(student, [])
@@ -97,30 +168,104 @@ def collect(folder: Path, id_pattern: str = DEFAULT_ID_PATTERN) -> list[Submissi
             subs.append(Submission(student, None, "the student id may use only letters, digits "
                                                   "and . @ + -"))
         elif len(files) > 1:
-            subs.append(Submission(student, None, "more than one notebook: "
-                                   + ", ".join(str(f.relative_to(folder)) for f in files)))
+            flat = all(f.parent == folder for f in files)
+            subs.append(Submission(student, None, (
+                "more than one file gives this student id: " if flat else
+                "more than one notebook: ") + ", ".join(str(f.relative_to(folder)) for f in files)
+                + ("; set --id-pattern (a regular expression with a group named student) "
+                   "to tell them apart" if flat else "")))
         else:
             subs.append(Submission(student, files[0]))
     return subs
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+# ------------------------------------------------------------ autograde workers
+# Each job is a long-lived process that imports nbgrader once and runs its Autograde
+# converter in-process through NbGraderAPI (the call formgrader's button makes), so a
+# submission costs no interpreter start and no nbgrader import. Student code never runs in
+# these processes: it runs in the sandboxed kernel that GuardedExecute starts.
+
+_BASE_CONFIG = None
+
+
+def _worker_init(root: str) -> None:
+    global _BASE_CONFIG
+    from traitlets.config.loader import PyFileConfigLoader
+
+    os.chdir(root)
+    os.environ.update(tool_env())
+    devnull = os.open(os.devnull, os.O_WRONLY)    # nbgrader's console log: kept per submission
+    os.dup2(devnull, 2)
+    import logging
+    logging.getLogger().handlers.clear()
+    _BASE_CONFIG = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
+    from nbgrader.apps import NbGraderAPI  # noqa: F401  (imported once per worker)
+
+
+def _autograde_in_worker(assignment: str, student: str, overrides: dict, log_path: str) -> bool:
+    import copy
+
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+
+    cfg = copy.deepcopy(_BASE_CONFIG) if _BASE_CONFIG is not None else Config()
+    for key, value in overrides.items():
+        section, trait = key.rsplit(".", 1)
+        cfg[section][trait] = value
+    api = NbGraderAPI(config=cfg)
+    result = api.autograde(assignment, student, force=True, create=True)
+    Path(log_path).write_text((result.get("log") or "") + (result.get("error") or ""))
+    return bool(result.get("success"))
 
 
 class Grader:
     """One grading run for one assignment, with its working folders under ``out``."""
 
     def __init__(self, assignment: str, out: Path | None = None, *, cell_timeout: int | None = None,
-                 sandbox: bool = True, submissions: Path | None = None, timeout: float = 1800):
+                 sandbox: bool = True, timeout: float = 1800):
         self.assignment = assignment
         self.out = Path(out or GRADING / assignment).resolve()
         self.cell_timeout = cell_timeout
         self.sandbox = sandbox
-        self.submissions = Path(submissions).resolve() if submissions else None
         self.timeout = timeout
         self.db = self.out / "gradebook.db"
         self.merge_lock = threading.Lock()
+        self.pool_lock = threading.Lock()
+        self.pool: ProcessPoolExecutor | None = None
+        self.jobs = 1
+
+    def start_workers(self, jobs: int) -> None:
+        import multiprocessing
+
+        self.jobs = jobs
+        self.pool = ProcessPoolExecutor(max_workers=jobs,
+                                        mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_worker_init, initargs=(str(ROOT),))
+
+    def stop_workers(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def run_autograde(self, sub: Submission, overrides: dict, log_path: Path) -> bool:
+        """Autograde one staged submission in a worker; a worker that dies is replaced and
+        the submission tried once more, then failed (the others are never lost)."""
+        for attempt in (1, 2):
+            with self.pool_lock:
+                if self.pool is None:
+                    self.start_workers(self.jobs)
+                pool = self.pool
+            try:
+                return pool.submit(_autograde_in_worker, self.assignment, sub.student,
+                                   overrides, str(log_path)).result(timeout=self.timeout)
+            except BrokenProcessPool:
+                with self.pool_lock:
+                    if self.pool is pool:       # the first thread to notice replaces it
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        self.pool = None
+                if attempt == 2:
+                    log_path.write_text("BrokenProcessPool: the grading worker died twice\n")
+        return False
 
     # ------------------------------------------------------------ set-up
     def overrides(self, db: Path | None = None) -> dict[str, str]:
@@ -133,7 +278,7 @@ class Grader:
         }
 
     def prepare(self) -> None:
-        """Register the assignment (test cells, checksums) in the gradebook; index test cells."""
+        """Register the assignment (test cells, checksums) in the gradebook."""
         self.out.mkdir(parents=True, exist_ok=True)
         proc = nbgrader("generate_assignment", self.assignment, "--force", "--create",
                         **self.overrides())
@@ -142,157 +287,82 @@ class Grader:
                              f"{proc.stdout}{proc.stderr}")
         import matplotlib.font_manager  # noqa: F401  (build the font cache outside the sandbox)
 
-        source = nbformat.read(str(solution(self.assignment)), as_version=4)
-        released = nbformat.read(str(self.out / "release" / self.assignment
-                                     / f"{self.assignment}.ipynb"), as_version=4)
-        self.tests = {}          # grade_id -> sha256 of the source the grader runs
-        self.answers = set()     # grade_ids of autograded answer cells
-        for cell in source.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
-                self.tests[meta["grade_id"]] = _sha(cell.source)
-            elif meta.get("solution") and cell.cell_type == "code":
-                self.answers.add(meta["grade_id"])
-        self.public = {c.metadata["nbgrader"]["grade_id"]: c.source for c in released.cells
-                       if c.metadata.get("nbgrader", {}).get("grade_id")}
-
     def stage(self, sub: Submission) -> None:
+        """Copy the submission (a plain file: checked again, never through a link)."""
         dest = self.out / "submitted" / sub.student / self.assignment
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
-        shutil.copy2(sub.source, dest / f"{self.assignment}.ipynb")
-        for step in ("autograded", "feedback", "feedback_src"):
+        for step in ("autograded", "feedback"):
             old = self.out / step / sub.student / self.assignment
-            if old.exists():
+            if old.is_symlink() or old.is_file():
+                old.unlink()
+            elif old.exists():
                 shutil.rmtree(old)
+        fd = os.open(sub.source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ValueError(f"{sub.source.name} is not a plain file")
+            with os.fdopen(fd, "rb", closefd=False) as src, \
+                    open(dest / f"{self.assignment}.ipynb", "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        finally:
+            os.close(fd)
 
     # ------------------------------------------------------------ one submission
     def grade_one(self, sub: Submission) -> Result:
-        """Autograde one staged submission with a private gradebook; analyse the guard report."""
+        """Stage, autograde with a private gradebook, merge. Never raises."""
         start = time.perf_counter()
-        work = self.out / "work" / sub.student
-        if work.exists():
-            shutil.rmtree(work)
-        kernel_dir = work / "kernel"
-        kernel_dir.mkdir(parents=True)
-        private_db = work / "gradebook.db"
-        shutil.copy2(self.db, private_db)
-        report = kernel_dir / "guard.jsonl"
-        autograded = self.out / "autograded" / sub.student / self.assignment
-        secrets = [SOLUTIONS, self.out, GRADING] + ([self.submissions] if self.submissions else [])
-        jupyter_path = sandbox_mod.kernelspec(
-            work / "jupyter", sandbox=self.sandbox, workdir=autograded, kernel_dir=kernel_dir,
-            hide=secrets, report=report, protect=secrets)
-        env = tool_env()
-        env["JUPYTER_PATH"] = str(jupyter_path) + os.pathsep + env.get("JUPYTER_PATH", "")
-        env["JUPYTER_RUNTIME_DIR"] = str(kernel_dir)   # the connection file, visible in the sandbox
-        extra = {"Execute.kernel_name": sandbox_mod.KERNEL_NAME,
-                 "KernelManager.transport": "ipc",
-                 "KernelManager.ip": str(kernel_dir / "k"),
-                 "KernelManager.connection_file": str(kernel_dir / "kernel.json"),
-                 "OverwriteCells.add_missing_cells": "True"}
-        if self.cell_timeout:
-            extra["Execute.timeout"] = str(self.cell_timeout)
-        import subprocess
-        cmd = [sys.executable, "-m", "nbgrader", "autograde", self.assignment, "--force",
-               "--create", f"--student={sub.student}"]
-        cmd += [f"--{k}={v}" for k, v in {**self.overrides(private_db), **extra}.items()]
         try:
-            proc = subprocess.run(cmd, cwd=SOLUTIONS.parent, env=env, capture_output=True,
-                                  text=True, timeout=self.timeout)
-            log, code = proc.stdout + proc.stderr, proc.returncode
-        except subprocess.TimeoutExpired as exc:
-            log, code = f"TimeoutExpired: {exc}", -1
-        (work / "autograde.log").write_text(log)
-        done = autograded / f"{self.assignment}.ipynb"
-        seconds = time.perf_counter() - start
-        if code != 0 or not done.is_file():
-            return Result(sub.student, "failed", message=_reason(log), seconds=seconds)
-        result = Result(sub.student, "graded", seconds=seconds)
-        self.inspect(sub, done, report, result)
-        if result.zeroed:
-            self.zero(private_db, sub.student, result.zeroed)
-        with self.merge_lock:
-            merge(private_db, self.db, self.assignment, sub.student)
+            self.stage(sub)
+            result = self._autograde(sub)
+        except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
+            result = Result(sub.student, "failed",
+                            message=f"the grader could not handle it: {type(exc).__name__}: "
+                                    f"{str(exc)[:200]}")
         result.seconds = time.perf_counter() - start
         return result
 
-    def inspect(self, sub: Submission, done: Path, report: Path, result: Result) -> None:
-        """Static scan of the answer cells and the guard's report -> flags and zeroed tests."""
-        submitted = nbformat.read(str(sub.source), as_version=4)
-        for cell in submitted.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if cell.cell_type == "code" and not meta.get("locked") and not meta.get("grade"):
-                where = meta.get("grade_id") or f"cell {cell.get('id', '?')}"
-                result.flags += [f"{where}: {finding}" for finding in scan(cell.source)]
-        records = []
-        if report.is_file():
-            for line in report.read_text(errors="replace").splitlines():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError:
-                    result.flags.append("the guard report was written to by the notebook")
-        if not any(r.get("event") == "start" for r in records):
-            result.flags.append("the tamper guard did not start")
-        for r in records:
-            if r.get("event") == "blocked":
-                result.flags.append(f"blocked: {r.get('what')}")
-            elif r.get("event") == "cell" and r.get("changed"):
-                result.flags.append(f"cell {r.get('cell')} changed {', '.join(r['changed'][:5])} "
-                                    "(restored by the grader)")
-        exits = [r.get("cell", 0) for r in records if r.get("event") == "exit"]
-        crash_at = min(exits) if exits else None
-        by_sha: dict[str, list[dict]] = {}
-        for r in records:
-            if r.get("event") == "cell":
-                by_sha.setdefault(r.get("sha"), []).append(r)
-        graded = nbformat.read(str(done), as_version=4)
-        for cell in graded.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            grade_id = meta.get("grade_id")
-            if grade_id not in self.tests or cell.cell_type != "code":
-                continue
-            if cell.get("execution_count") is None:
-                continue
-            # nbgrader restored this locked cell from the gradebook (and may have prefixed a
-            # note when it re-added a deleted cell): its source is what the kernel ran.
-            runs = by_sha.get(_sha(cell.source), [])
-            has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-            if crash_at is not None and cell.execution_count >= crash_at:
-                result.zeroed.append(grade_id)     # a real crash would have ended the run here
-            elif not runs:
-                result.zeroed.append(grade_id)
-                result.flags.append(f"{grade_id}: ran without a guard record")
-            elif any(r.get("changed") for r in runs):
-                result.zeroed.append(grade_id)
-                result.flags.append(f"{grade_id}: the checks were patched while this test ran")
-            elif any(r.get("error") for r in runs) and not has_error:
-                result.zeroed.append(grade_id)
-                result.flags.append(f"{grade_id}: an error was raised but hidden from the grader")
-        result.flags = sorted(set(result.flags))
-        if crash_at is not None:
-            result.status = "crashed"
-            result.message = (f"the notebook called os._exit/os.abort in cell {crash_at}: graded "
-                              "up to that cell, later tests score 0")
-            if result.flags:
-                result.message += "; also needs review: " + "; ".join(result.flags[:3])
-        elif result.flags:
-            result.status = "flagged"
-            result.message = "needs review: " + "; ".join(result.flags[:4]) + (
-                f" (+{len(result.flags) - 4} more)" if len(result.flags) > 4 else "")
+    def _autograde(self, sub: Submission) -> Result:
+        work = self.out / "work" / sub.student
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True)
+        private_db = work / "gradebook.db"
+        shutil.copy2(self.db, private_db)
+        overrides = {**self.overrides(private_db), "OverwriteCells.add_missing_cells": True}
+        if self.cell_timeout:
+            overrides["Execute.timeout"] = int(self.cell_timeout)
+        if not self.sandbox:
+            overrides["GuardedExecute.sandbox"] = False
+        log_path = work / "autograde.log"
+        try:
+            ok = self.run_autograde(sub, overrides, log_path)
+        except TimeoutError:
+            ok = False
+            log_path.write_text("TimeoutExpired: grading took too long\n")
+        code = 0 if ok else 1
+        log_text = _tail(log_path)
+        done = self.out / "autograded" / sub.student / self.assignment / f"{self.assignment}.ipynb"
+        if code != 0 or not done.is_file() or done.is_symlink():
+            return Result(sub.student, "failed", message=_reason(log_text))
+        verdict = nbformat.read(str(done), as_version=4).metadata.get(VERDICT_KEY)
+        if not isinstance(verdict, dict) or verdict.get("status") not in (
+                "graded", "flagged", "crashed"):
+            return Result(sub.student, "failed", message="the grading pipeline left no verdict "
+                          "(is nbgrader_config.py the course's?)")
+        result = Result(sub.student, verdict["status"], flags=list(verdict.get("flags", [])))
+        parts = list(verdict.get("reasons", []))
+        if result.flags:
+            parts.append("needs review: " + "; ".join(result.flags[:4]) + (
+                f" (+{len(result.flags) - 4} more)" if len(result.flags) > 4 else ""))
+        if result.status == "crashed":
+            parts.append("graded up to that cell, later tests score 0")
+        result.message = "; ".join(dict.fromkeys(parts))
+        with self.merge_lock:
+            merge(private_db, self.db, self.assignment, sub.student)
+        return result
 
-    def zero(self, db: Path, student: str, grade_ids: list[str]) -> None:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(f"sqlite:///{db}") as gb:
-            for grade_id in grade_ids:
-                grade = gb.find_grade(grade_id, self.assignment, self.assignment, student)
-                grade.auto_score = 0.0
-                grade.needs_manual_grade = True
-            gb.db.commit()
-
-    # ------------------------------------------------------------ reports
     def scores(self, results: list[Result]) -> None:
         """Fill in points from the merged gradebook."""
         from nbgrader.api import Gradebook, MissingEntry
@@ -316,33 +386,20 @@ class Grader:
                               if g.cell.cell_type == "code")
 
     def feedback(self, results: list[Result]) -> str:
-        """HTML feedback from copies of the autograded notebooks without hidden-test source."""
-        src_root = self.out / "feedback_src"
-        for r in results:
-            graded = self.out / "autograded" / r.student / self.assignment
-            if r.status == "failed" or not graded.is_dir():
-                continue
-            dest = src_root / r.student / self.assignment
-            if dest.exists():
-                shutil.rmtree(dest)
-            shutil.copytree(graded, dest)
-            path = dest / f"{self.assignment}.ipynb"
-            nb = nbformat.read(str(path), as_version=4)
-            nbformat.write(self.redact(nb), str(path))
-        proc = nbgrader("generate_feedback", self.assignment, "--force",
-                        **{**self.overrides(), "CourseDirectory.autograded_directory": str(src_root)})
-        return "" if proc.returncode == 0 else _reason(proc.stdout + proc.stderr)
-
-    def redact(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-        """Test cells as the student received them; errors as their messages, no traceback."""
-        for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if grade_id in self.tests:
-                cell.source = self.public.get(grade_id, "# (test cell)")
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
-        return nb
+        """HTML feedback through nbgrader's generate_feedback (RedactFeedback in its pipeline)."""
+        graded = [r for r in results if r.status != "failed"]
+        if not graded:
+            return ""
+        proc = nbgrader("generate_feedback", self.assignment, "--force", **self.overrides())
+        if proc.returncode == 0:
+            return ""
+        problems = []     # one broken notebook must not cost the others their feedback
+        for r in graded:
+            one = nbgrader("generate_feedback", self.assignment, "--force",
+                           f"--student={r.student}", **self.overrides())
+            if one.returncode != 0:
+                problems.append(f"{r.student}: {_reason(one.stdout + one.stderr)}")
+        return "; ".join(problems)
 
     def write_csv(self, results: list[Result]) -> Path:
         path = self.out / "grades.csv"
@@ -387,6 +444,12 @@ def merge(private_db: Path, main_db: Path, assignment: str, student: str) -> Non
         dst.db.commit()
 
 
+def _tail(path: Path, limit: int = 64 << 10) -> str:
+    with open(path, "rb") as f:
+        f.seek(max(0, os.fstat(f.fileno()).st_size - limit))
+        return f.read().decode(errors="replace")
+
+
 def _reason(log: str) -> str:
     """A one-line reason for a failed autograde, from nbgrader's log."""
     checks = [
@@ -404,6 +467,14 @@ def _reason(log: str) -> str:
     return (lines[-1].strip()[:200] if lines else "nbgrader could not grade it")
 
 
+def _progress(done: int, total: int, t0: float, stream) -> None:
+    """done/total with an estimate of the time left."""
+    elapsed = time.perf_counter() - t0
+    left = elapsed / done * (total - done) if done else 0
+    print(f"  {done}/{total} done, {elapsed:.0f} s so far, about {left:.0f} s left",
+          file=stream, flush=True)
+
+
 def print_table(assignment: str, results: list[Result], out=sys.stdout) -> None:
     print(f"\n{assignment}: {len(results)} submission(s)", file=out)
     width = max([len(r.student) for r in results] + [7])
@@ -418,7 +489,7 @@ def print_table(assignment: str, results: list[Result], out=sys.stdout) -> None:
 
 
 def grade(folder: Path, assignment: str, out: Path | None = None,
-          id_pattern: str = DEFAULT_ID_PATTERN, stream=sys.stdout, *, jobs: int | None = None,
+          id_pattern: str | None = None, stream=sys.stdout, *, jobs: int | None = None,
           sandbox: bool | None = None, cell_timeout: int | None = None) -> int:
     """Grade every submission in ``folder``; return the exit status.
 
@@ -443,7 +514,7 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
         print(f"grade: no submissions found in {folder}", file=stream)
         return 1
     jobs = max(1, jobs or os.cpu_count() or 1)
-    grader = Grader(assignment, out, cell_timeout=cell_timeout, sandbox=sandbox, submissions=folder)
+    grader = Grader(assignment, out, cell_timeout=cell_timeout, sandbox=sandbox)
     t0 = time.perf_counter()
     grader.prepare()
     print(f"Grading {len(subs)} submission(s) of {assignment} with {jobs} job(s), sandbox "
@@ -454,18 +525,29 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
         if sub.problem:
             results.append(Result(sub.student, "failed", message=sub.problem))
         else:
-            grader.stage(sub)
             todo.append(sub)
+    grader.start_workers(jobs)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(grader.grade_one, sub): sub for sub in todo}
         for future in as_completed(futures):
-            r = future.result()
+            try:
+                r = future.result()
+            except Exception as exc:  # noqa: BLE001 - grade_one never raises; belt and braces
+                r = Result(futures[future].student, "failed", message=f"grader error: {exc}")
             results.append(r)
+            _progress(len(results), len(subs), t0, stream)
             print(f"[{len(results)}/{len(subs)}] {r.student}: {r.status}"
                   + (f" ({r.message})" if r.message else "") + f" {r.seconds:.1f} s",
                   file=stream, flush=True)
-    grader.scores(results)
-    problem = grader.feedback(results)
+    grader.stop_workers()
+    try:
+        grader.scores(results)
+    except Exception as exc:  # noqa: BLE001 - still write the CSV with what is known
+        print(f"warning: could not read the scores from the gradebook: {exc}", file=stream)
+    try:
+        problem = grader.feedback(results)
+    except Exception as exc:  # noqa: BLE001
+        problem = f"{type(exc).__name__}: {exc}"
     csv_path = grader.write_csv(results)
     print_table(assignment, results, stream)
     elapsed = time.perf_counter() - t0

@@ -12,14 +12,15 @@ submission in (inside the bubblewrap sandbox when there is one). Before the firs
 * adds an audit hook (``sys.addaudithook``; it cannot be removed) that refuses and records
   opening the protected paths (solutions, the gradebook, other submissions), network
   connections, ctypes and tracing hooks;
-* replaces ``os._exit`` and ``os.abort`` during cells: the call is recorded and raises
-  instead of killing the kernel, so the grader can score the notebook up to that cell (as
-  a real crash would) instead of losing the whole submission;
-* caps each cell's printed output (``NNLIB_GUARD_MAX_OUTPUT`` bytes, default 1 MB).
+* caps each cell's printed output (``NNLIB_GUARD_MAX_OUTPUT`` bytes, default 1 MB; the
+  grader also caps what it receives, whatever the channel: pipeline.py).
 
-Every cell leaves a record (its execution count, whether it raised, the sha256 of its
-source) in an append-only report, so the grader can tell a swallowed error or a silenced
-guard from an honest run. This is defence in depth for a course, not a security boundary:
+A kernel that dies (``os._exit``, a crash, a limit) is graded up to that cell by the
+pipeline (pipeline.py), not here. Every cell leaves a record (whether it raised, the
+sha256 of its source, what it changed) in an append-only report whose descriptor the
+sandbox launcher opened outside the sandbox; :func:`read_report` is the one reader, and
+anything in it that is not a well-formed record is tampering. So the grader can tell a
+swallowed error or a silenced guard from an honest run. This is defence in depth for a course, not a security boundary:
 code in the kernel's process can always find the guard. The sandbox keeps secrets out of
 reach; the guard makes cheating visible.
 
@@ -33,16 +34,13 @@ import hashlib
 import json
 import os
 import sys
+from dataclasses import dataclass
 
 PROTECTED_MODULES = ("builtins", "numpy", "numpy.linalg", "numpy.testing", "numpy.random",
                      "torch", "torch.nn.functional", "nnlib", "nnlib.check", "math")
 BLOCKED_EVENTS = ("socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
                   "ctypes.dlopen", "ctypes.dlsym", "ctypes.addressof", "ctypes.cdata",
                   "sys.settrace", "sys.setprofile", "os.truncate")
-
-
-class GuardExit(RuntimeError):
-    """Raised instead of terminating the grading kernel."""
 
 
 # ---------------------------------------------------------------- static scan
@@ -56,14 +54,15 @@ _SUSPICIOUS_CALLS = {
 _SUSPICIOUS_ATTRS = {
     "_getframe": "sys._getframe (reading the caller's frame)", "f_back": "frame.f_back",
     "f_globals": "frame.f_globals", "f_locals": "frame.f_locals", "__code__": "__code__",
-    "modules": "sys.modules", "__builtins__": "__builtins__", "set_custom_exc": "set_custom_exc",
+    "__builtins__": "__builtins__", "set_custom_exc": "set_custom_exc",
     "showtraceback": "showtraceback", "excepthook": "sys.excepthook", "settrace": "sys.settrace",
     "addaudithook": "sys.addaudithook",
 }
 _PROTECTED_ROOTS = {"numpy", "np", "torch", "nnlib", "check", "builtins", "sys", "math",
                     "IPython", "ipykernel"}
 _SUSPICIOUS_MODULES = {"builtins", "gc", "ctypes", "inspect", "importlib", "socket", "urllib",
-                       "http", "requests", "subprocess", "nbgrader", "IPython", "ipykernel"}
+                       "http", "requests", "subprocess", "nbgrader", "IPython", "ipykernel",
+                       "linecache", "atexit", "signal", "threading", "_thread"}
 
 
 def scan(source: str) -> list[str]:
@@ -89,6 +88,10 @@ def scan(source: str) -> list[str]:
             found.append(f"calls {_SUSPICIOUS_CALLS[node.func.id]}")
         elif isinstance(node, ast.Attribute) and node.attr in _SUSPICIOUS_ATTRS:
             found.append(f"uses {_SUSPICIOUS_ATTRS[node.attr]}")
+        elif isinstance(node, ast.Attribute) and node.attr == "modules" \
+                and isinstance(node.value, ast.Name) \
+                and imported.get(node.value.id, node.value.id) == "sys":
+            found.append("uses sys.modules")   # model.modules() is fine
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for t in targets:
@@ -99,6 +102,60 @@ def scan(source: str) -> list[str]:
                 if isinstance(t, (ast.Attribute, ast.Subscript)) and root in _PROTECTED_ROOTS:
                     found.append(f"assigns to {ast.unparse(t)} (patching a module)")
     return sorted(set(found))
+
+
+# ---------------------------------------------------------------- the report, read in one place
+
+@dataclass(frozen=True)
+class Record:
+    """One line of the guard's report. Anything else in the report is tampering."""
+
+    event: str                      # "start", "cell" or "blocked"
+    cell: int
+    sha: str = ""                   # cell: sha256 of the source the kernel ran
+    error: bool = False             # cell: it raised
+    changed: tuple[str, ...] = ()   # cell: protected names changed (then restored)
+    what: str = ""                  # blocked: what was refused
+
+
+_FIELDS = {"start": {"event", "cell"},
+           "cell": {"event", "cell", "sha", "error", "changed"},
+           "blocked": {"event", "cell", "what"}}
+
+
+def read_report(data: bytes, max_records: int = 100_000) -> tuple[list[Record], list[str]]:
+    """Parse the guard's report: (well-formed records, problems found). Never raises."""
+    records: list[Record] = []
+    problems: list[str] = []
+    for n, raw in enumerate(data.splitlines()[:max_records], 1):
+        try:
+            entry = json.loads(raw)
+            if not isinstance(entry, dict) or entry.get("event") not in _FIELDS \
+                    or set(entry) != _FIELDS[entry["event"]]:
+                raise ValueError("unexpected fields")
+            cell = entry["cell"]
+            if type(cell) is not int or cell < 0:
+                raise ValueError("bad cell number")
+            if entry["event"] == "cell":
+                sha, error, changed = entry["sha"], entry["error"], entry["changed"]
+                if not (isinstance(sha, str) and len(sha) == 64 and type(error) is bool
+                        and isinstance(changed, list)
+                        and all(isinstance(c, str) for c in changed)):
+                    raise ValueError("bad cell record")
+                records.append(Record("cell", cell, sha=sha, error=error,
+                                      changed=tuple(c[:200] for c in changed[:50])))
+            elif entry["event"] == "blocked":
+                if not isinstance(entry["what"], str):
+                    raise ValueError("bad blocked record")
+                records.append(Record("blocked", cell, what=entry["what"][:300]))
+            else:
+                records.append(Record("start", cell))
+        except (ValueError, TypeError, KeyError, RecursionError):
+            problems.append(f"the guard report was written to by the notebook (line {n})")
+            break
+    if len(data.splitlines()) > max_records:
+        problems.append("the guard report is too long")
+    return records, problems
 
 
 # ---------------------------------------------------------------- in-kernel guard
@@ -117,7 +174,6 @@ class Guard:
         self.in_cell = False
         self.events: list[dict] = []
         self.snapshots: dict[str, tuple[dict, dict]] = {}
-        self.real_exit, self.real_abort = os._exit, os.abort
         self.write = os.write
 
     # -- reporting
@@ -233,18 +289,9 @@ class Guard:
         self.source_sha = hashlib.sha256(info.raw_cell.encode()).hexdigest()
         if self.streams is None:
             self.streams = (sys.stdout, sys.stderr)
-        os._exit = self.refuse_exit
-        os.abort = self.refuse_exit
-
-    def refuse_exit(self, *args) -> None:
-        """os._exit / os.abort during a cell: recorded (the grader scores the notebook as if
-        the kernel had died here) and turned into an error instead of killing the kernel."""
-        self.record(event="exit")
-        raise GuardExit("os._exit / os.abort ends the notebook here: it is graded up to this cell")
 
     def post_run_cell(self, result) -> None:
         self.in_cell = False
-        os._exit, os.abort = self.real_exit, self.real_abort
         changed = self.verify_and_restore()
         error = bool(result.error_in_exec is not None or result.error_before_exec is not None)
         self.record(event="cell", sha=self.source_sha, error=error, changed=changed)
@@ -273,12 +320,17 @@ _BUILTINS_IPYTHON_MANAGES = {"exit", "quit", "get_ipython", "display", "_", "__"
 
 
 def main() -> None:
+    inherited = os.environ.pop("NNLIB_GUARD_FD", "")
     report = os.environ.pop("NNLIB_GUARD_REPORT", "")
     protect = json.loads(os.environ.pop("NNLIB_GUARD_PROTECT", "[]"))
     allow = json.loads(os.environ.pop("NNLIB_GUARD_ALLOW", "[]"))
     max_output = int(os.environ.pop("NNLIB_GUARD_MAX_OUTPUT", str(1 << 20)))
-    fd = os.open(report, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600) if report else \
-        os.open(os.devnull, os.O_WRONLY)
+    if inherited:        # opened for appending by the sandbox launcher, outside the sandbox
+        fd = int(inherited)
+    elif report:
+        fd = os.open(report, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    else:
+        fd = os.open(os.devnull, os.O_WRONLY)
     guard = Guard(fd, protect + ([report] if report else []), allow, max_output)
 
     import warnings
@@ -294,8 +346,6 @@ def main() -> None:
 
     app = IPKernelApp.instance()
     app.initialize(sys.argv[1:])
-    guard.limit_output(sys.stdout)
-    guard.limit_output(sys.stderr)
     guard.take_snapshots(app.shell)
     app.shell.events.register("pre_run_cell", guard.pre_run_cell)
     app.shell.events.register("post_run_cell", guard.post_run_cell)
