@@ -20,6 +20,10 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+# Bound at import, like nnlib.check's numpy functions: the argument checks that nnlib.check
+# calls keep working when a notebook reassigns numpy's attributes.
+_ndarray, _generic, _np_bool = np.ndarray, np.generic, np.bool_
+
 __all__ = ["seed", "device", "timer", "Timer", "BadArgument", "describe", "as_array", "as_int",
            "as_number", "as_choice", "as_flag", "as_text", "as_function"]
 
@@ -37,11 +41,11 @@ def describe(value: Any, width: int = 60) -> str:
     if value is None:
         return "None"
     kind = type(value).__name__
-    if isinstance(value, np.ndarray):
+    if isinstance(value, _ndarray):
         return f"an array of shape {value.shape} ({value.dtype})"
     if type(value).__module__.startswith("torch") and hasattr(value, "shape"):
         return f"a tensor of shape {tuple(value.shape)} ({str(value.dtype).replace('torch.', '')})"
-    if isinstance(value, np.generic):
+    if isinstance(value, _generic):
         value = value.item()
     elif callable(value) and not isinstance(value, type):
         return f"function {getattr(value, '__name__', kind)}"
@@ -55,7 +59,7 @@ def describe(value: Any, width: int = 60) -> str:
 
 def _plain(value: Any) -> Any:
     """``value`` with numpy scalars (inside lists, tuples and dicts too) as Python numbers."""
-    if isinstance(value, np.generic):
+    if isinstance(value, _generic):
         return value.item()
     if type(value) in (list, tuple):
         return type(value)(_plain(v) for v in value)
@@ -101,7 +105,7 @@ def as_number(value: Any, name: str, func: str, *, minimum: float | None = None,
     want = " ".join(["a number", _bounds(minimum, maximum, above)]).strip()
     if type(value).__module__.startswith("torch") and getattr(value, "ndim", None) == 0:
         value = value.item()
-    if isinstance(value, np.ndarray) and value.ndim == 0:
+    if isinstance(value, _ndarray) and value.ndim == 0:
         value = value[()]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         _reject(func, name, want, value)
@@ -126,7 +130,7 @@ def as_choice(value: Any, name: str, func: str, choices: Sequence[Any]) -> Any:
 
 def as_flag(value: Any, name: str, func: str) -> bool:
     """``value`` if it is True or False (numpy's bools too)."""
-    if not isinstance(value, (bool, np.bool_)):
+    if not isinstance(value, (bool, _np_bool)):
         _reject(func, name, "True or False", value)
     return bool(value)
 

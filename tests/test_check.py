@@ -145,3 +145,177 @@ def test_check_does_not_use_numpy_allclose(monkeypatch):
 def test_passed_prints_a_tick(capsys):
     check.passed("loss", "L = 1.5")
     assert capsys.readouterr().out == "\u2713 loss: visible checks passed (L = 1.5)\n"
+
+
+# --- messages: plain numbers, enough digits, the difference --------------------------------
+
+def test_messages_print_plain_numbers_never_numpy_reprs():
+    cases = [
+        lambda: check.equal(np.array([1, 2, 19]), [1, 2, 20], "counts"),
+        lambda: check.equal(np.float64(1.0), "relu", "activation"),
+        lambda: check.equal(np.array(["a", "b"]), ["a", "c"], "names"),
+        lambda: check.close([1.0, np.nan], [1.0, 2.0], "loss"),
+        lambda: check.close(np.float32(1.5), 2.0, "x"),
+        lambda: check.array([np.float64(1.0), "a"], "x"),
+    ]
+    for case in cases:
+        with pytest.raises(CheckFailed) as exc:
+            case()
+        assert "np." not in str(exc.value) and "float64(" not in str(exc.value), str(exc.value)
+    with pytest.raises(CheckFailed) as exc:
+        check.equal(np.array([1, 2, 19]), [1, 2, 20], "counts")
+    assert "first at index (2,): expected 20, got 19" in str(exc.value)
+
+
+def test_more_digits_when_the_default_ones_print_the_same():
+    with pytest.raises(CheckFailed) as exc:
+        check.close([1.0, 2.0000001, 3.0], [1.0, 2.0, 3.0], "x", rtol=1e-9)
+    msg = str(exc.value)
+    assert "expected 2, got 2.0000001" in msg                 # was "expected 2, got 2"
+    assert "got      [1. , 2.0000001, 3. ]" in msg            # was "got [1., 2., 3.]"
+    assert "difference there: absolute 1e-07, relative 5e-08" in msg
+    with pytest.raises(CheckFailed) as exc:
+        check.close([1.0, np.nextafter(1.0, 2.0)], [1.0, 1.0], "x", rtol=0, atol=0)
+    assert "expected 1, got 1.0000000000000002" in str(exc.value)   # up to 17 digits
+    with pytest.raises(CheckFailed) as exc:
+        check.close(2.25, 3.0, "mean")
+    assert "expected 3.0\n  got      2.25\n  difference: absolute 0.75, relative 0.25" in str(exc.value)
+    with pytest.raises(CheckFailed) as exc:
+        check.close(1.0, 0.0, "x")
+    assert "difference: absolute 1, relative: undefined, the expected value is 0" in str(exc.value)
+
+
+def test_float32_answer_is_named_when_the_difference_is_float32_rounding():
+    expected = np.array([0.1, 0.2, 0.3]) / 7
+    with pytest.raises(CheckFailed) as exc:
+        check.close(expected.astype(np.float32), expected, "p", rtol=1e-9, atol=0)
+    assert "hint: your answer is float32: it differs from the expected float64 value only at " \
+           "float32 precision" in str(exc.value) and "compute in float64" in str(exc.value)
+    with pytest.raises(CheckFailed) as exc:                    # torch tensors too
+        check.close(torch.tensor(expected, dtype=torch.float32), expected, "p", rtol=1e-9, atol=0)
+    assert "your answer is float32" in str(exc.value)
+    with pytest.raises(CheckFailed) as exc:                    # a real mistake is not blamed on it
+        check.close((2 * expected).astype(np.float32), expected, "p")
+    assert "float32" not in str(exc.value) and "twice the expected value" in str(exc.value)
+
+
+# --- generic diagnoses ------------------------------------------------------------------------
+
+E = np.array([[1.0, 2.5, -3.0], [4.0, 0.5, 7.0]])
+SQUARE = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 10.0]])
+
+
+@pytest.mark.parametrize("actual, expected, kw, text", [
+    (-E, E, {}, "with its sign flipped (times -1)"),
+    (2 * E, E, {}, "twice the expected value"),
+    (E / 2, E, {}, "half the expected value"),
+    (3 * E, E, {}, "3 times the expected value (3 is the length of axis 1): a sum where a mean"),
+    (E / 3, E, {}, "the expected value divided by 3 (3 is the length of axis 1)"),
+    (5.0 * 7, 5.0, {"n": 7}, "7 times the expected value (7 is n = 7)"),
+    (5.0 / 7, 5.0, {"n": 7}, "the expected value divided by 7 (7 is n = 7)"),
+    (E.T, E, {}, "the transpose of the expected value (rows and columns swapped)"),
+    (SQUARE.T, SQUARE, {}, "the transpose of the expected value"),
+    (np.arange(24.0).reshape(2, 3, 4).swapaxes(0, 2), np.arange(24.0).reshape(2, 3, 4), {},
+     "with axes 0 and 2 swapped"),
+    (np.array([3.0, 1.0, 4.0, 1.5, 9.0])[[4, 0, 1, 2, 3]], [3.0, 1.0, 4.0, 1.5, 9.0], {},
+     "shifted by one position (np.roll by +1: entry i holds the expected entry i-1)"),
+    (np.array([3.0, 1.0, 4.0, 1.5, 9.0])[[1, 2, 3, 4, 0]], [3.0, 1.0, 4.0, 1.5, 9.0], {},
+     "shifted by one position (np.roll by -1: entry i holds the expected entry i+1)"),
+    (np.roll(E, 1, axis=0), E, {}, "shifted by one position along axis 0"),
+    (np.array([3.0, 1.0, 4.0, 1.5, 9.0])[[2, 0, 4, 1, 3]], [3.0, 1.0, 4.0, 1.5, 9.0], {},
+     "the expected numbers, but in a different order"),
+    (np.float64(np.float32(0.1)), 0.1, {"rtol": 1e-12, "atol": 0.0},
+     "the expected value rounded to float32"),
+])
+def test_unanticipated_mistakes_get_a_generic_diagnosis(actual, expected, kw, text):
+    with pytest.raises(CheckFailed) as exc:
+        check.close(actual, expected, "f(x)", **kw)
+    msg = str(exc.value)
+    assert text in msg, msg
+    assert msg.count("hint:") - ("same number of entries" in msg) == 1    # one diagnosis only
+
+
+def test_equal_gets_the_generic_diagnoses_too():
+    with pytest.raises(CheckFailed, match="the expected numbers, but in a different order"):
+        check.equal([3, 1, 4, 2], [1, 2, 3, 4], "order")
+    with pytest.raises(CheckFailed, match="shifted by one position"):
+        check.equal(["b", "c", "d", "a"], ["a", "b", "c", "d"], "names")
+    with pytest.raises(CheckFailed, match="4 times the expected value \\(4 is n = 4\\)"):
+        check.equal(20, 5, "count", n=4)
+
+
+@pytest.mark.parametrize("actual, expected", [
+    ([-1.0, 1.0], [1.0, -1.0]),          # sign flip and swapped order both fit: ambiguous
+    ([0.0, 0.0], [1.0, 2.0]),            # nothing fits
+    ([1.0, 2.0, 3.5], [1.0, 2.0, 3.0]),  # one entry off
+    (np.zeros(3), [0.0, 0.0, 1e-3]),     # every factor of zero is zero: not "times 2"
+])
+def test_no_generic_diagnosis_when_none_or_several_fit(actual, expected):
+    with pytest.raises(CheckFailed) as exc:
+        check.close(actual, expected, "f(x)")
+    assert "hint:" not in str(exc.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(2, 12), elements=st.floats(-10, 10)), st.data())
+def test_a_random_wrong_answer_gets_no_diagnosis(x, data):
+    y = x + data.draw(arrays(np.float64, x.shape, elements=st.floats(-1, 1)))
+    y[0] = x[0] + 0.5                    # surely wrong somewhere
+    try:
+        check.close(y, x, "f(x)")
+    except CheckFailed as exc:
+        msg = str(exc)
+        for line in msg.splitlines():
+            if "hint:" in line:          # a hint may only say what is exactly true
+                if "twice" in line:
+                    np.testing.assert_allclose(y, 2 * x, rtol=1e-6, atol=1e-9)
+                elif "sign flipped" in line:
+                    np.testing.assert_allclose(y, -x, rtol=1e-6, atol=1e-9)
+                elif "different order" in line:
+                    np.testing.assert_allclose(np.sort(y), np.sort(x), rtol=1e-6, atol=1e-9)
+                else:
+                    raise AssertionError(msg)
+
+
+def test_named_mistakes_come_before_generic_ones():
+    with pytest.raises(CheckFailed) as exc:
+        check.close([-2.0, -3.0], [2.0, 3.0], "grad", mistakes={"the ascent direction": [-2.0, -3.0]})
+    msg = str(exc.value)
+    assert "hint: your answer matches the ascent direction." in msg and "sign flipped" not in msg
+
+
+def test_several_matching_named_mistakes_name_none():
+    """Two mistakes that coincide on this input: naming either could be wrong (the old code
+    named the first one)."""
+    with pytest.raises(CheckFailed) as exc:
+        check.close(4.0, 2.0, "f(2)", mistakes={"x squared": 4.0, "twice x": 4.0, "x cubed": 8.0})
+    msg = str(exc.value)
+    assert "x squared" not in msg and "twice x" not in msg and "matches several known mistakes" in msg
+    with pytest.raises(CheckFailed) as exc:
+        check.equal("tanh", "relu", "act", mistakes={"the hidden activation": "tanh", "B": "tanh"})
+    assert "hidden activation" not in str(exc.value)
+    with pytest.raises(CheckFailed, match="hint: your answer matches x cubed."):
+        check.close(8.0, 2.0, "f(2)", mistakes={"x squared": 4.0, "twice x": 4.0, "x cubed": 8.0})
+
+
+def test_a_mistake_that_cannot_be_evaluated_is_skipped():
+    with pytest.raises(CheckFailed, match="matches half of it"):
+        check.close(1.0, 2.0, mistakes={"broken": lambda: 1 / 0, "half of it": 1.0})
+
+
+def test_equal_cannot_be_fooled_by_a_custom_eq():
+    class Anything:
+        def __eq__(self, other):
+            return True
+
+        def __ne__(self, other):
+            return False
+
+    with pytest.raises(CheckFailed):
+        check.equal(Anything(), "relu", "act")
+    with pytest.raises(CheckFailed):
+        check.equal(Anything(), None, "result")
+    check.equal(np.str_("relu"), "relu")
+    check.equal(np.True_, True)
+    check.equal(np.array(True), True)
+    check.equal(1, True)                  # as Python itself says 1 == True
