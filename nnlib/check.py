@@ -141,14 +141,29 @@ def _digits(e: Any, a: Any) -> int:
 
 def _short(value: Any, width: int = 300, precision: int = 6) -> str:
     if isinstance(value, _ndarray) and value.ndim:
-        text = _array2string(value, separator=", ", precision=precision, threshold=20,
-                             edgeitems=3, suppress_small=True)
+        try:
+            text = _array2string(value, separator=", ", precision=precision, threshold=20,
+                                 edgeitems=3, suppress_small=True)
+        except Exception:    # numpy's printer looks some numpy names up when it runs
+            text = _nested(value, precision)
     elif isinstance(value, _ndarray):
         text = _num(value.item())
     else:
         text = repr(_plain(value))
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _nested(value: np.ndarray, precision: int) -> str:
+    """A plain rendering of an array, for when numpy's printer fails: [[1.0, 2.5], ...]."""
+    if value.ndim == 0:
+        item = value.item()
+        return _num(item, precision + 1) if isinstance(item, float) else _num(item)
+    rows = [_nested(value[k], precision) for k in range(min(len(value), 3))]
+    if len(value) > 6:
+        rows.append("...")
+    rows += [_nested(value[k], precision) for k in range(max(3, len(value) - 3), len(value))]
+    return "[" + ", ".join(rows) + "]"
 
 
 def _both(e: Any, a: Any) -> tuple[str, str]:
