@@ -105,7 +105,11 @@ def trajectory(path: np.ndarray, *, ax=None, color: str = "tab:red", label: str 
     """Draw a (T, 2) parameter path: a line through the steps, start marked o, end marked x."""
     func = "plot.trajectory"
     pts = as_array(path, "path", shape=(None, 2), func=func, min_len=1)
-    as_text(color, "color", func, optional=False)
+    from matplotlib.colors import is_color_like
+
+    if not is_color_like(color):
+        _reject(func, "color", "a matplotlib colour ('tab:red', 'k', '#1f77b4' or an RGB tuple)",
+                color)
     as_text(label, "label", func)
     ax = _axes(ax, func)
     ax.plot(pts[:, 0], pts[:, 1], "-", color=color, lw=1.2, marker=".", ms=3, label=label)
@@ -255,7 +259,11 @@ def image_grid(images: np.ndarray, *, titles: Sequence[str] | None = None, cols:
             _reject(func, "titles", f"have {n} entries (one per image)", titles,
                     got=f"{len(titles)}")
     cols = as_int(cols, "cols", func, minimum=1)
-    as_text(cmap, "cmap", func, optional=False)
+    import matplotlib
+    from matplotlib.colors import Colormap
+
+    if not (isinstance(cmap, Colormap) or isinstance(cmap, str) and cmap in matplotlib.colormaps):
+        _reject(func, "cmap", "a matplotlib colour map or its name ('gray', 'viridis', ...)", cmap)
     size = as_number(size, "size", func, above=0.0)
     symmetric = as_flag(symmetric, "symmetric", func)
     cols = max(1, min(cols, n))

@@ -109,7 +109,11 @@ def test_decision_boundary_for_three_classes():
     (lambda: plot.trajectory(np.zeros((0, 2))),
      "plot.trajectory: `path` must have at least 1 entry along its first axis, got shape (0, 2)"),
     (lambda: plot.trajectory([[0, 0], [1, 1]], color=3),
-     "plot.trajectory: `color` must be a string, got int 3"),
+     "plot.trajectory: `color` must be a matplotlib colour ('tab:red', 'k', '#1f77b4' or an RGB "
+     "tuple), got int 3"),
+    (lambda: plot.image_grid(np.zeros((2, 3, 3)), cmap="grey"),
+     "plot.image_grid: `cmap` must be a matplotlib colour map or its name ('gray', 'viridis', ...), "
+     "got str 'grey'"),
     (lambda: plot.training_curves({"train": []}),
      "plot.training_curves: `history['train']` must have at least 1 entry, got shape (0,)"),
     (lambda: plot.training_curves({"train": [1.0, 0.0]}, log=True),
@@ -149,6 +153,14 @@ def test_every_argument_is_checked_with_a_message(call, message):
     with pytest.raises((TypeError, ValueError)) as exc:
         call()
     assert str(exc.value).startswith(message), str(exc.value)
+
+
+def test_colours_and_colour_maps_in_any_form_matplotlib_takes():
+    import matplotlib
+
+    ax = plot.trajectory([[0, 0], [1, 1]], color=(0.1, 0.2, 0.3), label="path")
+    assert ax.get_lines()[0].get_label() == "path"
+    plot.image_grid(np.zeros((2, 3, 3)), cmap=matplotlib.colormaps["magma"])
 
 
 def test_an_error_inside_the_callback_says_where_it_was_raised():
