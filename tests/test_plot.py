@@ -111,9 +111,9 @@ def test_decision_boundary_for_three_classes():
     (lambda: plot.trajectory([[0, 0], [1, 1]], color=3),
      "plot.trajectory: `color` must be a matplotlib colour ('tab:red', 'k', '#1f77b4' or an RGB "
      "tuple), got int 3"),
-    (lambda: plot.image_grid(np.zeros((2, 3, 3)), cmap="grey"),
+    (lambda: plot.image_grid(np.zeros((2, 3, 3)), cmap="gary"),
      "plot.image_grid: `cmap` must be a matplotlib colour map or its name ('gray', 'viridis', ...), "
-     "got str 'grey'"),
+     "got str 'gary'"),
     (lambda: plot.training_curves({"train": []}),
      "plot.training_curves: `history['train']` must have at least 1 entry, got shape (0,)"),
     (lambda: plot.training_curves({"train": [1.0, 0.0]}, log=True),
