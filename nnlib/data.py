@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .utils import _reject, as_choice, as_flag, as_int, as_number
+
 __all__ = [
     "DATA_DIR",
     "mnist1d",
@@ -38,8 +40,12 @@ def array_digest(arrays: dict[str, np.ndarray]) -> str:
 
     Independent of how the arrays were stored (npz files carry timestamps).
     """
+    if not isinstance(arrays, dict) or not all(isinstance(k, str) for k in arrays):
+        _reject("array_digest", "arrays", "a dict of name (str) -> numpy array", arrays)
     h = hashlib.sha256()
     for key in sorted(arrays):
+        if not isinstance(arrays[key], np.ndarray):
+            _reject("array_digest", f"arrays[{key!r}]", "a numpy array", arrays[key])
         a = np.ascontiguousarray(arrays[key])
         h.update(f"{key}|{a.dtype.str}|{a.shape}|".encode())
         h.update(a.tobytes())
@@ -78,6 +84,8 @@ def mnist1d(folder: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
     Loaded from ``folder/mnist1d.npz`` when its checksum matches the manifest; otherwise
     generated offline (and cached when the folder is writable).
     """
+    if folder is not None and not isinstance(folder, (str, os.PathLike)):
+        _reject("mnist1d", "folder", "a folder path (str or pathlib.Path) or None", folder)
     folder = Path(folder) if folder is not None else DATA_DIR
     path = folder / "mnist1d.npz"
     expected = _read_manifest(folder).get("mnist1d.npz", {}).get("sha256")
@@ -120,18 +128,12 @@ def sample_image(name: str = "china.jpg", gray: bool = True) -> np.ndarray:
     """
     from sklearn.datasets import load_sample_image
 
-    if name not in ("china.jpg", "flower.jpg"):
-        raise ValueError(f"sample_image: `name` must be 'china.jpg' or 'flower.jpg', got {name!r}")
+    as_choice(name, "name", "sample_image", ("china.jpg", "flower.jpg"))
+    gray = as_flag(gray, "gray", "sample_image")
     img = load_sample_image(name).astype(np.float32) / 255.0
     if gray:
         img = img @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
     return img
-
-
-def _check_n(n: Any, func: str, minimum: int = 1) -> int:
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < minimum:
-        raise ValueError(f"{func}: `n` must be an int >= {minimum}, got {n!r}")
-    return int(n)
 
 
 def toy_regression(n: int = 12, kind: str = "linear", noise: float = 0.1,
@@ -141,11 +143,11 @@ def toy_regression(n: int = 12, kind: str = "linear", noise: float = 0.1,
     ``kind="linear"``: x in [0, 2], y = 0.5 + 0.8 x + noise.
     ``kind="sine"``: x in [0, 1], y = sin(2 pi x) + noise (for over-fitting demos).
     """
-    n = _check_n(n, "toy_regression")
-    if kind not in ("linear", "sine"):
-        raise ValueError(f"toy_regression: `kind` must be 'linear' or 'sine', got {kind!r}")
-    if not np.isscalar(noise) or noise < 0:
-        raise ValueError(f"toy_regression: `noise` must be a number >= 0, got {noise!r}")
+    func = "toy_regression"
+    n = as_int(n, "n", func, minimum=1)
+    as_choice(kind, "kind", func, ("linear", "sine"))
+    noise = as_number(noise, "noise", func, minimum=0.0)
+    seed = as_int(seed, "seed", func, minimum=0)
     rng = np.random.default_rng(seed)
     if kind == "linear":
         x = np.sort(rng.uniform(0.0, 2.0, n))
@@ -163,10 +165,11 @@ def classification_2d(n: int = 200, kind: str = "moons", noise: float = 0.1,
     ``kind``: ``"blobs"`` (two Gaussian clouds, linearly separable up to noise),
     ``"moons"`` (two interleaved half circles) or ``"circles"`` (a ring around a disc).
     """
-    n = _check_n(n, "classification_2d", 2)
-    if kind not in ("blobs", "moons", "circles"):
-        raise ValueError(
-            f"classification_2d: `kind` must be 'blobs', 'moons' or 'circles', got {kind!r}")
+    func = "classification_2d"
+    n = as_int(n, "n", func, minimum=2)
+    as_choice(kind, "kind", func, ("blobs", "moons", "circles"))
+    noise = as_number(noise, "noise", func, minimum=0.0)
+    seed = as_int(seed, "seed", func, minimum=0)
     rng = np.random.default_rng(seed)
     y = np.arange(n) % 2
     rng.shuffle(y)

@@ -26,6 +26,8 @@ import math
 import numbers
 from typing import Callable
 
+from .utils import BadArgument, describe
+
 __all__ = ["Var", "inputs", "log", "exp", "sin", "cos", "primal_table", "adjoint_table",
            "show", "count_ops"]
 
@@ -71,21 +73,26 @@ class Var:
         a, p = self._value, int(p)
         if a == 0 and p < 0:
             raise ZeroDivisionError(f"trace: 0 ** {p} is undefined (the base is 0)")
-        local = p * a ** (p - 1) if p != 0 else 0.0
-        return Var(self._tape, "pow", f"{{0}} ** {p}", (self,), a ** p,
+        try:
+            local, value = (p * a ** (p - 1) if p != 0 else 0.0), a ** p
+        except OverflowError:
+            local = value = math.inf
+        if not (math.isfinite(value) and math.isfinite(local)):
+            raise OverflowError(f"trace: a ** {p} overflows a float (a = {a:g})")
+        return Var(self._tape, "pow", f"{{0}} ** {p}", (self,), value,
                    ((f"{p} * {{0}} ** {p - 1}", local),))
 
 
 def _describe(x: object) -> str:
-    return f"{type(x).__name__} {x!r}"[:80]
+    return describe(x, width=70)
 
 
 def _number(x: object, subject: str, expected: str = "a real number") -> float:
     """x as a float, or an error naming the argument (``subject``) and what it should be."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{subject} must be {expected}, got {_describe(x)}")
+        raise BadArgument(f"{subject} must be {expected}, got {_describe(x)}")
     if not math.isfinite(x):
-        raise ValueError(f"{subject} must be a finite number, got {x!r}")
+        raise BadArgument(f"{subject} must be a finite number, got {float(x)!r}")
     return float(x)
 
 
@@ -108,6 +115,8 @@ def _binary(op: str, a: object, b: object) -> Var:
         raise ZeroDivisionError("trace: division by zero in a / b (the divisor b is 0)")
     else:
         value, da, db = x / y, ("1/{1}", 1 / y), ("-{0}/{1}^2", -x / y ** 2)
+    if not math.isfinite(value):
+        raise OverflowError(f"trace: a {op} b = {value} overflows a float (a = {x:g}, b = {y:g})")
     partials = tuple(d for d, v in ((da, a), (db, b)) if isinstance(v, Var))
     name = {"+": "add", "-": "sub", "*": "mul", "/": "div"}[op]
     return Var(next(iter(tapes.values())), name, f"{{0}} {op} {{1}}", (a, b), value, partials)
@@ -222,6 +231,7 @@ def adjoint_table(y: Var) -> None:
 
 def show(y: Var) -> None:
     """Print both tables: the primal trace, then the adjoint trace."""
+    _numbered(y, "show")
     primal_table(y)
     print()
     adjoint_table(y)

@@ -32,6 +32,7 @@ def test_mnist1d_shapes_and_labels():
     assert set(np.unique(d["y_train"])) == set(range(10))
 
 
+@pytest.mark.slow
 def test_mnist1d_regenerates_a_corrupt_cache_and_leaves_global_rngs_alone(tmp_path):
     (tmp_path / "MANIFEST.json").write_text(json.dumps(MANIFEST))
     np.savez(tmp_path / "mnist1d.npz", x_train=np.zeros(3))          # corrupt cache
@@ -47,6 +48,27 @@ def test_mnist1d_regenerates_a_corrupt_cache_and_leaves_global_rngs_alone(tmp_pa
         assert data.array_digest({k: f[k] for k in f.files}) == MANIFEST["mnist1d.npz"]["sha256"]
 
 
+def test_mnist1d_repairs_a_corrupt_cache_fast(tmp_path, monkeypatch):
+    """The repair logic without the generation (that part is the slow test above): a cache
+    whose checksum does not match is replaced by what the generator returns."""
+    with np.load(data._REPO_DATA / "mnist1d.npz") as f:
+        committed = {k: f[k] for k in f.files}
+    calls = []
+    monkeypatch.setattr(data, "_generate_mnist1d", lambda: calls.append(1) or dict(committed))
+    (tmp_path / "MANIFEST.json").write_text(json.dumps(MANIFEST))
+    np.savez(tmp_path / "mnist1d.npz", x_train=np.zeros(3))          # corrupt cache
+    d = data.mnist1d(tmp_path)
+    assert calls == [1] and data.array_digest(d) == MANIFEST["mnist1d.npz"]["sha256"]
+    with np.load(tmp_path / "mnist1d.npz") as f:                      # the cache is repaired
+        assert data.array_digest({k: f[k] for k in f.files}) == MANIFEST["mnist1d.npz"]["sha256"]
+    assert data.mnist1d(tmp_path)["x_train"].shape == (4000, 40) and calls == [1]   # now cached
+    wrong = dict(committed, y_train=committed["y_train"][::-1].copy())
+    monkeypatch.setattr(data, "_generate_mnist1d", lambda: wrong)
+    np.savez(tmp_path / "mnist1d.npz", x_train=np.zeros(3))
+    with pytest.raises(RuntimeError, match="does not match data/MANIFEST.json"):
+        data.mnist1d(tmp_path)
+
+
 def test_digits_and_sample_image_come_from_scikit_learn():
     d = data.digits()
     assert d["images"].shape == (1797, 8, 8) and d["x"].shape == (1797, 64)
@@ -54,7 +76,7 @@ def test_digits_and_sample_image_come_from_scikit_learn():
     img = data.sample_image("china.jpg")
     assert img.shape == (427, 640) and img.dtype == np.float32
     assert data.sample_image("flower.jpg", gray=False).shape == (427, 640, 3)
-    with pytest.raises(ValueError, match="`name` must be 'china.jpg' or 'flower.jpg', got 'cat.png'"):
+    with pytest.raises(ValueError, match="`name` must be 'china.jpg' or 'flower.jpg', got str 'cat.png'"):
         data.sample_image("cat.png")
 
 
@@ -77,13 +99,45 @@ def test_classification_2d(kind):
 
 
 def test_bad_input_names_the_argument():
-    with pytest.raises(ValueError, match="toy_regression: `n` must be an int >= 1, got 0"):
+    with pytest.raises(ValueError, match="toy_regression: `n` must be an int >= 1, got int 0"):
         data.toy_regression(0)
-    with pytest.raises(ValueError, match="`kind` must be 'linear' or 'sine', got 'cubic'"):
+    with pytest.raises(ValueError, match="`kind` must be 'linear' or 'sine', got str 'cubic'"):
         data.toy_regression(5, "cubic")
-    with pytest.raises(ValueError, match="`noise` must be a number >= 0"):
+    with pytest.raises(ValueError, match="`noise` must be a number >= 0.0, got int -1"):
         data.toy_regression(5, noise=-1)
     with pytest.raises(ValueError, match="classification_2d: `kind` must be"):
         data.classification_2d(10, "spiral")
-    with pytest.raises(ValueError, match="`n` must be an int >= 2, got 1.5"):
+    with pytest.raises(ValueError, match="`n` must be an int >= 2, got float 1.5"):
         data.classification_2d(1.5)
+
+
+@pytest.mark.parametrize("call, message", [
+    # toy_regression(noise="a") used to fail inside numpy with "'<' not supported"
+    (lambda: data.toy_regression(noise="a"),
+     "toy_regression: `noise` must be a number >= 0.0, got str 'a'"),
+    (lambda: data.toy_regression(noise=float("nan")),
+     "toy_regression: `noise` must be a finite number, got float nan"),
+    (lambda: data.toy_regression(noise=[0.1, 0.2]),
+     "toy_regression: `noise` must be a number >= 0.0, got list [0.1, 0.2]"),
+    (lambda: data.toy_regression(seed=-1), "toy_regression: `seed` must be an int >= 0, got int -1"),
+    (lambda: data.toy_regression(seed="x"), "toy_regression: `seed` must be an int >= 0, got str 'x'"),
+    (lambda: data.toy_regression(True), "toy_regression: `n` must be an int >= 1, got bool True"),
+    (lambda: data.classification_2d(noise=-0.5),
+     "classification_2d: `noise` must be a number >= 0.0, got float -0.5"),
+    (lambda: data.classification_2d(noise="big"),
+     "classification_2d: `noise` must be a number >= 0.0, got str 'big'"),
+    (lambda: data.classification_2d(seed=2.5),
+     "classification_2d: `seed` must be an int >= 0, got float 2.5"),
+    (lambda: data.sample_image(gray="yes"), "sample_image: `gray` must be True or False, got str 'yes'"),
+    (lambda: data.sample_image(3), "sample_image: `name` must be 'china.jpg' or 'flower.jpg', got int 3"),
+    (lambda: data.mnist1d(42), "mnist1d: `folder` must be a folder path (str or pathlib.Path) or None, "
+                               "got int 42"),
+    (lambda: data.array_digest([np.zeros(2)]),
+     "array_digest: `arrays` must be a dict of name (str) -> numpy array, got list [array"),
+    (lambda: data.array_digest({"x": [1, 2]}),
+     "array_digest: `arrays['x']` must be a numpy array, got list [1, 2]"),
+])
+def test_every_argument_is_checked_with_a_message(call, message):
+    with pytest.raises((TypeError, ValueError)) as exc:
+        call()
+    assert str(exc.value).startswith(message), str(exc.value)

@@ -58,5 +58,115 @@ def test_image_grid():
     assert len(fig.axes) == 6 and sum(bool(ax.images) for ax in fig.axes) == 5
     with pytest.raises(ValueError, match="`images` must be 3-D"):
         plot.image_grid(np.zeros((3, 3)))
-    with pytest.raises(ValueError, match="`titles` must have 2 entries, got 1"):
+    with pytest.raises(ValueError, match="`titles` must have 2 entries \\(one per image\\), got 1"):
         plot.image_grid(np.zeros((2, 3, 3)), titles=["x"])
+
+
+def test_decision_boundary_for_three_classes():
+    """Labels other than 0 and 1 used to be dropped silently (and (M, K) outputs crashed
+    with a reshape error): every class is drawn, each in its own colour."""
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 3.0]])
+    y = np.repeat([0, 1, 2], 10)
+    X = centres[y] + 0.3 * rng.standard_normal((30, 2))
+
+    def scores(P):                                     # (M, 3): minus the distance to each centre
+        return -((P[:, None, :] - centres[None]) ** 2).sum(-1)
+
+    ax = plot.decision_boundary(scores, X, y, resolution=40)
+    drawn = [c for c in ax.collections if c.get_label().startswith("class")]
+    assert [c.get_label() for c in drawn] == ["class 0", "class 1", "class 2"]
+    for k, c in enumerate(drawn):                      # each class's points, as given
+        np.testing.assert_allclose(c.get_offsets(), X[y == k])
+    assert len({tuple(c.get_facecolor()[0]) for c in drawn}) == 3
+    plt.close("all")
+    ax = plot.decision_boundary(lambda P: scores(P).argmax(1), X, y, resolution=40)   # labels
+    assert sum(c.get_label().startswith("class") for c in ax.collections) == 3
+
+
+@pytest.mark.parametrize("call, message", [
+    # a loss returning the residual vector used to fail with numpy's bare
+    # "only length-1 arrays can be converted to Python scalars"
+    (lambda: plot.loss_surface(lambda p: p * 2.0, (0, 1), (0, 1), resolution=5),
+     "plot.loss_surface: `loss` must be a function returning a single number, got an array of "
+     "shape (2,) at phi = [0, 0]"),
+    (lambda: plot.loss_surface(lambda p: "low", (0, 1), (0, 1), resolution=5),
+     "plot.loss_surface: `loss` must be a function returning a single number, got str 'low' at phi"),
+    (lambda: plot.loss_surface(lambda p: 0.0, (0, 1), (0, 1), resolution=1),
+     "plot.loss_surface: `resolution` must be an int >= 2, got int 1"),
+    (lambda: plot.loss_surface(lambda p: 0.0, (0, 1), (0, 1), levels="many"),
+     "plot.loss_surface: `levels` must be an int >= 1, got str 'many'"),
+    (lambda: plot.loss_surface(lambda p: 0.0, (0, 1), (0, 1), log="yes"),
+     "plot.loss_surface: `log` must be True or False, got str 'yes'"),
+    (lambda: plot.loss_surface(lambda p: 0.0, (0, 1), (0, 1), labels="phi"),
+     "plot.loss_surface: `labels` must be a pair of strings"),
+    (lambda: plot.loss_surface(lambda p: 0.0, (0, np.inf), (0, 1)),
+     "plot.loss_surface: `range0` must be (low, high), two finite numbers, got (0.0, inf)"),
+    (lambda: plot.loss_surface(lambda p: 0.0, (0, 1), (1, 1)),
+     "plot.loss_surface: `range1` must be (low, high) with low < high, got (1.0, 1.0)"),
+    (lambda: plot.loss_surface(lambda p: 0.0, (0, 1), (0, 1), ax="left"),
+     "plot.loss_surface: `ax` must be a matplotlib Axes (e.g. from plt.subplots()) or None, got str"),
+    (lambda: plot.trajectory(np.zeros((0, 2))),
+     "plot.trajectory: `path` must have at least 1 entry along its first axis, got shape (0, 2)"),
+    (lambda: plot.trajectory([[0, 0], [1, 1]], color=3),
+     "plot.trajectory: `color` must be a matplotlib colour ('tab:red', 'k', '#1f77b4' or an RGB "
+     "tuple), got int 3"),
+    (lambda: plot.image_grid(np.zeros((2, 3, 3)), cmap="gary"),
+     "plot.image_grid: `cmap` must be a matplotlib colour map or its name ('gray', 'viridis', ...), "
+     "got str 'gary'"),
+    (lambda: plot.training_curves({"train": []}),
+     "plot.training_curves: `history['train']` must have at least 1 entry, got shape (0,)"),
+    (lambda: plot.training_curves({"train": [1.0, 0.0]}, log=True),
+     "plot.training_curves: `history['train']` must be positive numbers when log=True, got minimum 0"),
+    (lambda: plot.training_curves({"train": [1.0]}, xlabel=None),
+     "plot.training_curves: `xlabel` must be a string, got None"),
+    (lambda: plot.decision_boundary(lambda P: P[:, 0], [[0, 0], [1, 1]], [0, 0.5]),
+     "plot.decision_boundary: `y` must be integer class labels 0, 1, ..., K-1, got the label 0.5"),
+    (lambda: plot.decision_boundary(lambda P: P[:, 0], [[0, 0], [1, 1]], [0, -1]),
+     "plot.decision_boundary: `y` must be integer class labels 0, 1, ..., K-1, got the label -1"),
+    # an (M, 2) output used to fail with "cannot reshape array of size 80000 into shape (200,200)"
+    (lambda: plot.decision_boundary(lambda P: P[:5], [[0, 0], [1, 1]], [0, 1], resolution=10),
+     "plot.decision_boundary: `predict` must be a function returning, for an (M, 2) array, shape "
+     "(M,) (probability of class 1) or (M, K) (one column per class, K >= 2), got an array of "
+     "shape (5, 2) for M = 100"),
+    (lambda: plot.decision_boundary(lambda P: P[:, :2], [[0, 0], [1, 1]], [0, 2], resolution=10),
+     "plot.decision_boundary: `predict` must be a function returning, for an (M, 2) array, shape "
+     "(M,) (probability of class 1, or integer labels) or (M, K) (one column per class, K >= 3), "
+     "got an array of shape (100, 2) for M = 100"),
+    (lambda: plot.decision_boundary(lambda P: P[:, 0] * 5, [[0, 0], [1, 1]], [0, 1], resolution=10),
+     "plot.decision_boundary: `predict` must be a function returning probabilities in [0, 1] (for "
+     "two classes: the probability of class 1), got values from -2.5 to 7.5"),
+    (lambda: plot.decision_boundary(lambda P: P[:, 0], [[0, 0], [1, 1]], [0, 1], margin=-1),
+     "plot.decision_boundary: `margin` must be a number >= 0.0, got int -1"),
+    (lambda: plot.decision_boundary("model", [[0, 0]], [0]),
+     "plot.decision_boundary: `predict` must be a function of an (M, 2) array of points, got str"),
+    (lambda: plot.image_grid(np.zeros((0, 3, 3))),
+     "plot.image_grid: `images` must have at least 1 entry along its first axis, got shape (0, 3, 3)"),
+    (lambda: plot.image_grid(np.zeros((2, 3, 3)), cols=0),
+     "plot.image_grid: `cols` must be an int >= 1, got int 0"),
+    (lambda: plot.image_grid(np.zeros((2, 3, 3)), size=0),
+     "plot.image_grid: `size` must be a number > 0.0, got int 0"),
+    (lambda: plot.image_grid(np.zeros((2, 3, 3)), titles="ab"),
+     "plot.image_grid: `titles` must be a list of 2 strings or None, got str 'ab'"),
+])
+def test_every_argument_is_checked_with_a_message(call, message):
+    with pytest.raises((TypeError, ValueError)) as exc:
+        call()
+    assert str(exc.value).startswith(message), str(exc.value)
+
+
+def test_colours_and_colour_maps_in_any_form_matplotlib_takes():
+    import matplotlib
+
+    ax = plot.trajectory([[0, 0], [1, 1]], color=(0.1, 0.2, 0.3), label="path")
+    assert ax.get_lines()[0].get_label() == "path"
+    plot.image_grid(np.zeros((2, 3, 3)), cmap=matplotlib.colormaps["magma"])
+
+
+def test_an_error_inside_the_callback_says_where_it_was_raised():
+    def loss(phi):
+        raise KeyError("w")
+
+    with pytest.raises(KeyError) as exc:
+        plot.loss_surface(loss, (0, 1), (0, 1), resolution=3)
+    assert "plot.loss_surface: raised while calling `loss` at phi = [0, 0]" in exc.value.__notes__

@@ -207,6 +207,22 @@ def test_function_messages():
 
 def test_table_messages():
     for table in (trace.primal_table, trace.adjoint_table, trace.show, trace.count_ops):
-        with pytest.raises(TypeError, match=r"`y` must be a trace.Var \(an expression built "
-                                            r"from trace.inputs\), got float 11.652"):
+        with pytest.raises(TypeError, match=rf"trace.{table.__name__}: `y` must be a trace.Var "
+                                            r"\(an expression built from trace.inputs\), got "
+                                            r"float 11.652"):
             table(11.652)
+
+
+def test_messages_show_plain_numbers_and_overflow():
+    import numpy as np
+
+    with pytest.raises(TypeError, match=r"trace.sin: `x` must be a trace.Var .*got float64 2.0;"):
+        trace.sin(np.float64(2.0))                     # not np.float64(2.0)
+    with pytest.raises(ValueError, match=r"`x` must be a finite number, got inf$"):
+        trace.inputs(x=np.float32("inf"))
+    (x,) = trace.inputs(x=1e200)
+    with pytest.raises(OverflowError, match=r"trace: a \* b = inf overflows a float "
+                                            r"\(a = 1e\+200, b = 1e\+200\)"):
+        x * x
+    with pytest.raises(OverflowError, match=r"trace: a \*\* 3 overflows a float \(a = 1e\+200\)"):
+        x ** 3
