@@ -4,14 +4,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nnlib.course import nbtext
+from nnlib.course import cells, nbtext
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
 
 
 def _strip(nb):
-    return [(c.cell_type, c.source, c.metadata.get("nbgrader"), c.metadata.get("tags"))
+    return [(c.cell_type, c.source, dict(cells.meta(c)), c.metadata.get("tags"))
             for c in nb.cells]
 
 

@@ -148,4 +148,5 @@ def pack_file(src: Path, dest: Path) -> None:
 
 
 def unpack_file(src: Path) -> str:
-    return unpack(nbformat.read(str(src), as_version=4))
+    from .execute import read_notebook
+    return unpack(read_notebook(src))

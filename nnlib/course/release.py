@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from . import GRADING, NOTEBOOKS, nbgrader, resolve, solution
+from .execute import NotebookError, read_notebook
 
 LEAK_MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|"
                           r"BEGIN MARK SCHEME|END MARK SCHEME")
@@ -69,12 +70,10 @@ def _normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def release_one(assignment: str, dest: Path = NOTEBOOKS, db: Path | None = None) -> Path:
     """Generate ``dest/<assignment>/<assignment>.ipynb`` and return its path."""
     dest = Path(dest).resolve()
-    src = solution(assignment)
     try:
-        nbformat.read(str(src), as_version=4)
-    except Exception as exc:  # noqa: BLE001 - every reason is reported in one line
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-        raise ReleaseError(f"{src} is not a readable notebook: {reason}") from None
+        read_notebook(solution(assignment))
+    except NotebookError as exc:
+        raise ReleaseError(str(exc)) from None
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         # A private gradebook unless one is named: releases never contend for a database,
         # and `grade` registers the assignment in its own gradebook anyway.

@@ -18,7 +18,7 @@ import nbformat
 
 from . import IGNORED_STDERR as IGNORED_STDERR_PATTERN
 from . import cells
-from .execute import cell_stderr, execute
+from .execute import NotebookError, cell_stderr, execute, read_notebook
 
 IGNORED_STDERR = re.compile(IGNORED_STDERR_PATTERN)
 
@@ -94,19 +94,17 @@ def manual_answers(nb: nbformat.NotebookNode) -> list[tuple[str, float]]:
             for i in cells.of_role(nb, cells.WRITTEN, cells.TASK)]
 
 
-def validate(path: str | Path, out=sys.stdout, timeout: int = 120) -> int:
-    """Run the notebook at ``path``, print the report, return the exit status."""
+def validate(path: str | Path, out=None, timeout: int = 120) -> int:
+    """Run the notebook at ``path``, print the report (to ``out``, default stdout), return
+    the exit status: 0 all passed, 1 a test failed or a cell raised, 2 not a readable notebook."""
+    out = sys.stdout if out is None else out
     path = Path(path)
-    if not path.is_file():
-        print(f"validate: no such notebook: {path}", file=out)
-        return 2
     try:
-        nbformat.read(str(path), as_version=4)
-    except Exception as exc:  # noqa: BLE001 - any reason it cannot be read is reported
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
-        print(f"validate: {path} is not a readable notebook ({reason})", file=out)
+        nb = read_notebook(path)
+    except NotebookError as exc:
+        print(f"validate: {exc}", file=out)
         return 2
-    run = execute(path, timeout=timeout)
+    run = execute(path, timeout=timeout, nb=nb)
     tests, errors = results(run.nb)
     print(f"Validating {path} ({run.seconds:.1f} s)", file=out)
     if run.crashed:
