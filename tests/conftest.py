@@ -1,15 +1,20 @@
-"""Shared test set-up: off-screen plots, the GPU skip, the mutant summary, and the grouping
-that lets ``make test`` run on several cores (pytest-xdist, ``--dist loadgroup``).
+"""Shared test set-up: off-screen plots, the GPU skip, the mutant summary, and the
+scheduler that lets ``make test`` run on several cores (pytest-xdist, ``-n N --dist loadgroup``).
 
-Grouping rule (``pytest_collection_modifyitems``; xdist sends each group to one worker):
-- an nbval notebook's cells share one kernel: one group per notebook;
-- the mutant suite runs each notebook once per process (a cache): one group per notebook;
-- a test that uses a fixture wider than a function (``scope="module"`` ...) defined in this
-  test suite shares it with the module's other tests: one group per module, so the
-  fixture is built once (e.g. the hostile grading batch);
-- every other test is independent and goes wherever a worker is free.
-Without xdist the marks do nothing.
+Under ``--dist loadgroup`` this conftest supplies the scheduler (``pytest_xdist_make_scheduler``;
+xdist 3.8's own loadgroup renames node ids in a way pytest 9 no longer honours). A work unit,
+sent whole to one worker, is decided from the node id (``group_of``):
+- an nbval notebook's cells share one kernel: one unit per notebook (required);
+- the mutant suite runs each notebook once per process (a cache): one unit per notebook;
+- a test that uses, directly or through another fixture, a fixture wider than a function
+  (``scope="module"`` ...) shares it with its module: one unit per module, so the fixture is
+  built once (e.g. the hostile grading batch);
+- every other test is its own unit and goes wherever a worker is free.
+Workers put the long units first (``RANK``) so that no long unit starts last.
 """
+import ast
+import functools
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +26,7 @@ import pytest
 matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).parent))
 
+ROOT = Path(__file__).resolve().parents[1]
 MUTANT_PROPERTY = "mutant"      # test_mutants.py records (kind, id, ok) under this name
 _mutants: list[tuple[str, str, bool]] = []
 
@@ -53,40 +59,94 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"  {'not caught with a message naming it' if kind == 'wrong' else 'false fail'}: {ident}")
 
 
-def _shares_a_wide_fixture(item) -> bool:
-    """Whether the item uses a fixture of this suite whose scope is wider than a function."""
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    here = str(Path(__file__).parent)
-    for defs in info.name2fixturedefs.values():
-        for d in defs:
-            code = getattr(d.func, "__code__", None)
-            if d.scope != "function" and code is not None and code.co_filename.startswith(here):
-                return True
-    return False
+_WIDE = {"module", "class", "package", "session"}
 
 
-def xdist_group(item) -> str | None:
-    """The group an item must share a worker with, or None when it can run anywhere."""
-    path = Path(str(item.fspath))
-    if path.suffix == ".ipynb":
-        return f"nbval:{path.stem}"
-    if path.name == "test_mutants.py" and getattr(item, "callspec", None) \
-            and "notebook" in item.callspec.params and item.originalname == "test_mutant":
-        return f"mutants:{item.callspec.params['notebook']}"
-    if _shares_a_wide_fixture(item):
-        return f"module:{path.name}"
+def _fixture_scope(node: ast.FunctionDef) -> str | None:
+    """'function', 'module', ... for a @pytest.fixture function; None for anything else."""
+    for dec in node.decorator_list:
+        call = dec if isinstance(dec, ast.Call) else None
+        target = call.func if call else dec
+        if ast.unparse(target) in ("pytest.fixture", "fixture"):
+            for kw in call.keywords if call else ():
+                if kw.arg == "scope" and isinstance(kw.value, ast.Constant):
+                    return kw.value.value
+            return "function"
     return None
+
+
+@functools.cache
+def _fixtures(path: str) -> dict[str, tuple[str, list[str]]]:
+    """Fixtures defined in a file: name -> (scope, the names it requests)."""
+    try:
+        tree = ast.parse(Path(path).read_text())
+    except (OSError, SyntaxError):
+        return {}
+    return {n.name: (scope, [a.arg for a in n.args.args])
+            for n in tree.body if isinstance(n, ast.FunctionDef)
+            and (scope := _fixture_scope(n)) is not None}
+
+
+@functools.cache
+def _wide_users(path: str) -> frozenset[str]:
+    """Test functions of a module that use a wide fixture of the module or of this conftest."""
+    fixtures = {**_fixtures(__file__), **_fixtures(path)}
+    wide = {name for name, (scope, _) in fixtures.items() if scope in _WIDE}
+    changed = True
+    while changed:                       # fixtures that request a wide fixture count as wide
+        changed = False
+        for name, (_, args) in fixtures.items():
+            if name not in wide and wide.intersection(args):
+                wide.add(name)
+                changed = True
+    try:
+        tree = ast.parse(Path(path).read_text())
+    except (OSError, SyntaxError):
+        return frozenset()
+    return frozenset(n.name for n in tree.body if isinstance(n, ast.FunctionDef)
+                     and n.name.startswith("test") and wide.intersection(a.arg for a in n.args.args))
+
+
+def group_of(nodeid: str, rootdir: Path = ROOT) -> str:
+    """The work unit of a test (see the module docstring)."""
+    file, _, rest = nodeid.partition("::")
+    if file.endswith(".ipynb"):
+        return f"nbval:{file}"
+    func, _, param = rest.partition("[")
+    if file.endswith("test_mutants.py") and func == "test_mutant" and ":" in param:
+        return f"mutants:{param.split(':', 1)[0]}"
+    if func in _wide_users(str(rootdir / file)):
+        return f"module:{file}"
+    return nodeid
+
+
+#: workers order the units: long ones first (ranks by file name; the rest keep their order)
+RANK = {"test_grading.py": 0, "test_browser.py": 1, ".ipynb": 2, "test_mutants.py": 2}
+
+
+def _rank(item) -> int:
+    name = Path(str(item.fspath)).name
+    return RANK.get(name, RANK.get(Path(name).suffix, 9))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid, Path(str(config.rootpath)))
+
+    config.option.loadscopereorder = False       # keep the workers' order: long units first
+    return CourseScheduling(config, log)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Group items for xdist (see the module docstring); skip `gpu` tests without CUDA."""
-    for item in items:
-        group = xdist_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(name=group))
+    """Long units first under xdist; skip `gpu` tests without CUDA."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=_rank)                    # stable: a notebook's cells keep their order
 
     try:
         import torch
