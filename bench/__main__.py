@@ -125,7 +125,8 @@ def notebook_function(assignment: str, name: str):
 def busy_core():
     """A busy-loop process pinned to the last core for the duration of the block.
 
-    Yields the core it occupies (None where there is a single core or no affinity call)."""
+    Yields (core, pid) of the busy loop, or None where there is a single core or no
+    affinity call."""
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     if len(cores) < 2:
         yield None
@@ -133,7 +134,7 @@ def busy_core():
     proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         os.sched_setaffinity(proc.pid, {cores[-1]})
-        yield cores[-1]
+        yield cores[-1], proc.pid
     finally:
         proc.kill()
         proc.wait()
@@ -191,13 +192,13 @@ def best_of(fn, repeats: int = 5) -> float:
 
 def bench_notebooks(busy: bool = False) -> dict:
     """Seconds per solution notebook; with ``busy``, while a busy loop holds the last core."""
-    with busy_core() if busy else contextlib.nullcontext() as core:
+    with busy_core() if busy else contextlib.nullcontext() as loop:
         rows = execute_all()
     per = {name: round(secs, 2) for name, secs, _ in rows}
     problems = {name: p for name, _, p in rows if p}
     out = {"seconds": per, "series_s": round(sum(per.values()), 2), "problems": problems}
     if busy:
-        out["busy_core"] = core
+        out["busy_core"] = loop[0] if loop else None
     return out
 
 
