@@ -75,3 +75,15 @@ def test_a_real_process_prints_one_line_and_exits_2(tmp_path):
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2
     assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_a_failed_nbgrader_run_is_one_line_with_the_log_kept(tmp_path, monkeypatch):
+    from nnlib.course import release
+
+    monkeypatch.setattr(release, "GRADING", tmp_path)
+    log = "[GenerateAssignmentApp | INFO] start\n[GenerateAssignmentApp | ERROR] There was an error\n" \
+          "Traceback (most recent call last):\n  File x\nValueError: a cell has no grade_id\n"
+    line = release._nbgrader_failure("01_x", log)
+    assert len(line.splitlines()) == 1
+    assert "01_x failed: ValueError: a cell has no grade_id" in line and str(tmp_path) in line
+    assert (tmp_path / "release-01_x.log").read_text() == log
