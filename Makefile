@@ -19,7 +19,7 @@ help:
 	@echo "make grade SUBS=folder A=01 [JOBS=n]  autograde submissions, feedback, grades.csv"
 	@echo "make formgrader A=01            JupyterLab on the gradebook of 'make grade' (written answers)"
 	@echo "make run [NB=01]                execute solution notebooks, seconds per notebook"
-	@echo "make bench                      benchmarks -> bench/results/"
+	@echo "make bench [BENCH_ARGS=--skip-test-suite]  benchmarks -> bench/results/"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "nnlib needs Python 3.11, this is " + sys.version.split()[0] + ": run make PYTHON=python3.11")'
@@ -62,7 +62,7 @@ run: $(STAMP)
 	$(BIN)/python -m nnlib.course run $(NB)
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf .grading bench/results .pytest_cache
