@@ -129,6 +129,7 @@ def _rank(item) -> int:
     return RANK.get(name, RANK.get(Path(name).suffix, 9))
 
 
+@pytest.hookimpl(optionalhook=True)        # the suite also runs without xdist (-p no:xdist)
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadgroup":
         return None
