@@ -41,6 +41,10 @@ def test_graded_assignments_are_those_with_exercises_in_the_readme():
     readme = _readme()
     assert set(readme) == {a[:2] for a in assignments()}, "README's notebook table is incomplete"
     assert GRADED == [a for a in assignments() if readme[a[:2]][0] > 0]
+    for a in assignments():      # "graded" means the same whichever role one looks for
+        nb = nbformat.read(str(solution(a)), as_version=4)
+        has = [bool(cells.of_role(nb, r)) for r in (cells.ANSWER, cells.TEST, cells.WRITTEN)]
+        assert has == [a in GRADED] * 3, (a, has)
 
 
 @pytest.mark.parametrize("assignment", GRADED)
