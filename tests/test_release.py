@@ -1,6 +1,5 @@
 """notebooks/ is exactly what `release` makes from solutions/, and nothing secret leaks."""
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
