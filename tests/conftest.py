@@ -25,6 +25,7 @@ import pytest
 # browser test and the grader start inherit the environment and must use the inline backend.)
 matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))     # `bench`, also under plain `pytest`
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTANT_PROPERTY = "mutant"      # test_mutants.py records (kind, id, ok) under this name
