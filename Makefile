@@ -4,19 +4,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
+# pytest-xdist workers for `make test`: the cores, at most 4 (each grading test starts two
+# kernels of its own). TEST_JOBS=1 runs one worker; the grouping is in tests/conftest.py.
+TEST_JOBS ?= $(shell n=$$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: help venv lab test test-fast release validate grade formgrader run bench clean
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/ (creates .venv on first use)"
-	@echo "make test       the whole test suite (library, notebooks, release, grading, mutants)"
-	@echo "make test-fast  library tests only (seconds)"
+	@echo "make test       the whole test suite (library, notebooks, release, grading, mutants) [TEST_JOBS=n]"
+	@echo "make test-fast  the tests not marked slow: library, CLI, release leaks (seconds)"
 	@echo "make release [NB=01]            regenerate notebooks/ from solutions/"
 	@echo "make validate NB=path.ipynb     run a notebook's tests, readable summary"
 	@echo "make grade SUBS=folder A=01 [JOBS=n]  autograde submissions, feedback, grades.csv"
 	@echo "make formgrader A=01            JupyterLab on the gradebook of 'make grade' (written answers)"
 	@echo "make run [NB=01]                execute solution notebooks, seconds per notebook"
-	@echo "make bench                      benchmarks -> bench/results/"
+	@echo "make bench [BENCH_ARGS=--skip-test-suite]  benchmarks -> bench/results/"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "nnlib needs Python 3.11, this is " + sys.version.split()[0] + ": run make PYTHON=python3.11")'
@@ -38,7 +41,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests solutions $(NBVAL)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup tests solutions $(NBVAL)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not slow"
@@ -59,7 +62,7 @@ run: $(STAMP)
 	$(BIN)/python -m nnlib.course run $(NB)
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf .grading bench/results .pytest_cache

@@ -6,8 +6,7 @@ top to bottom, in one namespace; at each solution cell that has mutants, every m
 executed in a shallow copy of the namespace followed by the exercise's test cells (visible
 and hidden), and the outcome recorded; then the real solution runs and the notebook goes on.
 
-The test cells of an exercise are the graded test cells after its solution cell and before
-the next solution cell.
+The exercises and their test cells come from nnlib.course.cells (see its docstring).
 """
 from __future__ import annotations
 
@@ -21,6 +20,8 @@ from pathlib import Path
 import nbformat
 
 from mutation import StaleMutant, mutate
+from nnlib.course import cells
+from nnlib.course.cells import exercises  # noqa: F401  (re-exported for the tests)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,25 +37,6 @@ class Outcome:
     @property
     def message(self) -> str:
         return "" if self.error is None else f"{type(self.error).__name__}: {self.error}"
-
-
-def _meta(cell):
-    return cell.metadata.get("nbgrader", {})
-
-
-def exercises(nb) -> dict[str, list[int]]:
-    """Map each autograded solution cell's grade_id to the indices of its test cells."""
-    out, current = {}, None
-    for i, cell in enumerate(nb.cells):
-        m = _meta(cell)
-        if cell.cell_type != "code":
-            continue
-        if m.get("solution") and not m.get("grade"):
-            current = m["grade_id"]
-            out[current] = []
-        elif m.get("grade") and not m.get("solution") and current is not None:
-            out[current].append(i)
-    return out
 
 
 def _exec(source: str, ns: dict, name: str) -> None:
@@ -87,7 +69,7 @@ def run_with_mutants(assignment: str, mutants: dict[str, dict]) -> list[Outcome]
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            grade_id = _meta(cell).get("grade_id")
+            grade_id = cells.grade_id(cell)
             if grade_id in mutants:
                 spec = mutants[grade_id]
                 for kind in ("wrong", "right"):

@@ -3,8 +3,13 @@ answers (each with a helpful message) and accepts different correct answers.
 
 Specs live in tests/mutants/nbNN.py: ``NOTEBOOK = "NN_topic"`` and
 ``MUTANTS = {solution_grade_id: {"wrong": {label: (code, expected_text_or_None)},
-"right": {label: code}}}``. ``expected_text`` must appear in the failure message: it is
-how we check that the feedback names the mistake.
+"right": {label: code}}}`` (edits of the solution cell, see tests/mutation.py).
+``expected_text`` must appear in the failure message: it is how we check that the feedback
+names the mistake.
+
+Each notebook runs once per pytest process (``outcomes`` is cached); under pytest-xdist the
+conftest keeps one notebook's mutants on one worker (``xdist_group``), and the kill-rate
+summary is gathered from every worker's reports (``user_properties``).
 """
 from __future__ import annotations
 
@@ -16,11 +21,12 @@ import nbformat
 import pytest
 
 from mutation import StaleMutant, edit, rewrite
-from notebook_runner import ROOT, exercises, run_with_mutants
+from nnlib.course import cells, solution
+from notebook_runner import run_with_mutants
 
 SPEC_DIR = Path(__file__).parent / "mutants"
 MIN_WRONG, MIN_RIGHT = 3, 2
-RESULTS: list[tuple[str, str, bool]] = []   # (kind, id, ok) for the summary line
+MUTANT_PROPERTY = "mutant"   # user_properties key: (kind, id, ok), read by conftest's summary
 
 
 def _load(path: Path):
@@ -31,10 +37,7 @@ def _load(path: Path):
 
 
 SPECS = {mod.NOTEBOOK: mod.MUTANTS for mod in map(_load, sorted(SPEC_DIR.glob("nb*.py")))}
-GRADED = sorted(p.parent.name for p in (ROOT / "solutions").glob("*/*.ipynb")
-                if any(c.metadata.get("nbgrader", {}).get("solution")
-                       and not c.metadata["nbgrader"].get("grade")
-                       for c in nbformat.read(str(p), as_version=4).cells))
+GRADED = cells.graded_assignments()
 
 
 @functools.cache
@@ -53,8 +56,9 @@ def _cases():
 @pytest.mark.parametrize("notebook", GRADED)
 def test_every_exercise_has_mutants(notebook):
     assert notebook in SPECS, f"tests/mutants/ has no spec for {notebook}"
-    nb = nbformat.read(str(ROOT / "solutions" / notebook / f"{notebook}.ipynb"), as_version=4)
-    for exercise, test_cells in exercises(nb).items():
+    nb = nbformat.read(str(solution(notebook)), as_version=4)
+    assert cells.exercises(nb), f"{notebook} has test cells but no autograded answer cell"
+    for exercise, test_cells in cells.exercises(nb).items():
         assert test_cells, f"{notebook}: exercise {exercise} has no test cell after it"
         spec = SPECS[notebook].get(exercise, {})
         assert len(spec.get("wrong", {})) >= MIN_WRONG, \
@@ -65,14 +69,15 @@ def test_every_exercise_has_mutants(notebook):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook,exercise,kind,label", list(_cases()))
-def test_mutant(notebook, exercise, kind, label):
+def test_mutant(record_property, notebook, exercise, kind, label):
     o = outcomes(notebook)[(exercise, kind, label)]
+    ident = f"{notebook}:{exercise}:{label}"
     if isinstance(o.error, StaleMutant):
-        RESULTS.append((kind, f"{notebook}:{exercise}:{label}", False))
+        record_property(MUTANT_PROPERTY, (kind, ident, False))
         pytest.fail(str(o.error))
     if kind == "wrong":
         ok = o.error is not None and (o.expect is None or o.expect.lower() in o.message.lower())
-        RESULTS.append((kind, f"{notebook}:{exercise}:{label}", ok))
+        record_property(MUTANT_PROPERTY, (kind, ident, ok))
         assert o.error is not None, f"wrong answer {label!r} passed the tests of {exercise}"
         assert isinstance(o.error, AssertionError) or o.expect is None, (
             f"wrong answer {label!r} crashed the test instead of failing a check: {o.message}")
@@ -81,7 +86,7 @@ def test_mutant(notebook, exercise, kind, label):
                 f"wrong answer {label!r} was caught, but the message does not name the "
                 f"mistake (expected to find {o.expect!r}):\n{o.message}")
     else:
-        RESULTS.append((kind, f"{notebook}:{exercise}:{label}", o.error is None))
+        record_property(MUTANT_PROPERTY, (kind, ident, o.error is None))
         assert o.error is None, f"correct answer {label!r} failed:\n{o.message}"
 
 

@@ -4,14 +4,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nnlib.course import nbtext
+from nnlib.course import cells, nbtext
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
 
 
 def _strip(nb):
-    return [(c.cell_type, c.source, c.metadata.get("nbgrader"), c.metadata.get("tags"))
+    return [(c.cell_type, c.source, dict(cells.meta(c)), c.metadata.get("tags"))
             for c in nb.cells]
 
 
@@ -36,6 +36,8 @@ def test_pack_roles_and_errors():
                                              "grade": False, "locked": False}
     assert nb.cells[3].metadata.nbgrader["points"] == 2.0 and nb.cells[3].metadata.nbgrader["locked"]
     assert nb.cells[4].metadata.nbgrader["solution"] and nb.cells[4].metadata.nbgrader["grade"]
+    # the text form's words name these roles in nnlib.course.cells's vocabulary
+    assert [cells.role(c) for c in nb.cells] == ["plain", "plain", "answer", "test", "written"]
     with pytest.raises(ValueError, match="needs points"):
         nbtext.pack("# %% tests id=t\nx")
     with pytest.raises(ValueError, match="needs id"):

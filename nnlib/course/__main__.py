@@ -1,13 +1,40 @@
-"""Command line: python -m nnlib.course {release,validate,grade,run,pack,unpack} ..."""
+"""Command line: python -m nnlib.course {release,validate,grade,run,pack,unpack} ...
+
+release, validate, run, pack and unpack report every error they expect (a missing file, a
+file that is not a notebook, a malformed text form, an unknown assignment, a failed
+nbgrader run) as one line on stderr, ``python -m nnlib.course COMMAND: error: ...``, and
+exit with status 2; never with a traceback.
+"""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
+PROG = "python -m nnlib.course"
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type name when it has none)."""
+    text = str(exc).strip()
+    if isinstance(exc, OSError) and exc.filename is not None:
+        text = f"{exc.strerror or type(exc).__name__}: {exc.filename}"
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first if len(first) <= 300 else first[:297] + "..."
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from nbformat.reader import NotJSONError
+    from nbformat.validator import ValidationError
+
+    from .release import ReleaseError
+    return (OSError, ValueError, json.JSONDecodeError, NotJSONError, ValidationError,
+            ReleaseError, KeyError)
+
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m nnlib.course",
+    p = argparse.ArgumentParser(prog=PROG,
                                 description="Course tooling: release, validate, grade, run.")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -44,6 +71,19 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("notebook", type=Path)
 
     a = p.parse_args(argv)
+    try:
+        return _run_command(a)
+    except SystemExit as exc:
+        if isinstance(exc.code, str):          # resolve(): unknown assignment, one line
+            print(f"{PROG} {a.command}: error: {exc.code}", file=sys.stderr)
+            return 2
+        raise
+    except _expected_errors() as exc:
+        print(f"{PROG} {a.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def _run_command(a: argparse.Namespace) -> int:
     if a.command == "release":
         from .release import release
         for path in release(a.assignments):

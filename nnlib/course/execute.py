@@ -13,6 +13,26 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 
+class NotebookError(ValueError):
+    """A file that is missing or is not a readable notebook; the message is one line."""
+
+
+def read_notebook(path: Path | str) -> nbformat.NotebookNode:
+    """Read and validate a notebook, or raise NotebookError naming the file and the reason."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotebookError(f"no such notebook: {path} {'is not a file' if path.exists() else 'does not exist'}")
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:  # noqa: BLE001 - json, schema or structure: one line either way
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if len(reason) > 160:
+            reason = reason[:157] + "..."
+        raise NotebookError(f"{path} is not a readable notebook ({reason})") from None
+    return nb
+
+
 @dataclass
 class Execution:
     nb: nbformat.NotebookNode
@@ -42,7 +62,7 @@ def execute(path: Path | str, *, timeout: int = 120, nb: nbformat.NotebookNode |
     The working directory is the notebook's folder. The notebook on disk is not changed.
     """
     path = Path(path)
-    nb = nb if nb is not None else nbformat.read(str(path), as_version=4)
+    nb = nb if nb is not None else read_notebook(path)
     sockets = tempfile.TemporaryDirectory(prefix="nnlib-kernel-")
     # Unix-socket transport: no open TCP port, no "running over TCP" warning on stderr.
     km = KernelManager(kernel_name=kernel, transport="ipc", ip=os.path.join(sockets.name, "k"))

@@ -15,6 +15,10 @@ Cells are separated by header lines that start with ``# %%``::
     # %% [markdown] readonly id=intro
                                   <- a locked cell
 
+The header words are this format's own (kept stable for authors' files); in
+nnlib.course.cells's vocabulary ``solution`` is an *answer* cell, ``tests`` a *test* cell
+and ``answer`` a *written* answer (``TEXT_ROLE`` maps one onto the other).
+
 Only lines starting with ``# %%`` are headers, so a markdown heading ``# Title`` is fine.
 ``pack`` turns the text into an .ipynb with nbgrader's cell metadata (no outputs);
 ``unpack`` does the reverse, dropping outputs. Execute with ``python -m nnlib.course run``.
@@ -27,7 +31,12 @@ from pathlib import Path
 
 import nbformat
 
+from . import cells
+
 ROLES = ("solution", "tests", "answer", "readonly", "task")
+#: cells.role() -> the header word of the text form
+TEXT_ROLE = {cells.ANSWER: "solution", cells.TEST: "tests", cells.WRITTEN: "answer",
+             cells.READONLY: "readonly", cells.TASK: "task"}
 _HEADER = re.compile(r"^# %%(?P<rest>.*)$")
 
 
@@ -108,22 +117,18 @@ def unpack(nb: nbformat.NotebookNode) -> str:
     out = []
     for i, cell in enumerate(nb.cells):
         words = []
-        meta = cell.metadata.get("nbgrader")
-        if meta:
-            if meta.get("task"):
-                role = "task"
-            elif meta.get("solution") and meta.get("grade"):
-                role = "answer"
-            elif meta.get("solution"):
-                role = "solution"
-            elif meta.get("grade"):
-                role = "tests"
-            else:
-                role = "readonly"
+        if cells.meta(cell):
+            kind = cells.role(cell)
+            if kind == cells.PLAIN:
+                raise ValueError(f"cell {i + 1} has nbgrader metadata without a role "
+                                 f"(solution, grade, locked or task): {dict(cells.meta(cell))}")
+            if not cells.grade_id(cell):
+                raise ValueError(f"cell {i + 1} ({kind}) has no nbgrader grade_id")
+            role = TEXT_ROLE[kind]
             words.append(role)
-            words.append(f"id={meta['grade_id']}")
+            words.append(f"id={cells.grade_id(cell)}")
             if role in ("tests", "answer", "task"):
-                pts = meta.get("points", 0)
+                pts = cells.points(cell)
                 words.append(f"points={int(pts) if float(pts).is_integer() else pts}")
         elif not cell.get("id", "").startswith("cell-"):
             words.append(f"id={cell.id}")
@@ -143,4 +148,5 @@ def pack_file(src: Path, dest: Path) -> None:
 
 
 def unpack_file(src: Path) -> str:
-    return unpack(nbformat.read(str(src), as_version=4))
+    from .execute import read_notebook
+    return unpack(read_notebook(src))

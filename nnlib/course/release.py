@@ -3,6 +3,9 @@
 Runs nbgrader's ``generate_assignment`` (solutions replaced by stubs, hidden tests and mark
 schemes removed, outputs cleared, checksums recorded in the gradebook), then normalises the
 result and refuses to write anything that still holds solution or hidden-test text.
+
+Errors are ReleaseError with a one-line message (the command line prints it as it is);
+nbgrader's full output, when it failed, is kept in ``.grading/release-<assignment>.log``.
 """
 from __future__ import annotations
 
@@ -13,14 +16,31 @@ from pathlib import Path
 
 import nbformat
 
-from . import NOTEBOOKS, nbgrader, resolve
+from . import GRADING, NOTEBOOKS, nbgrader, resolve, solution
+from .execute import NotebookError, read_notebook
 
 LEAK_MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|"
                           r"BEGIN MARK SCHEME|END MARK SCHEME")
 
 
 class ReleaseError(RuntimeError):
-    pass
+    """A release that was refused or failed; the message is one line."""
+
+
+def _nbgrader_failure(assignment: str, log: str) -> str:
+    """One line that says why nbgrader failed; the whole log goes to .grading/."""
+    lines = [ln.strip() for ln in log.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if "ERROR" in ln or "Error" in ln]
+    reason = (errors or lines or ["no output"])[-1][:200]
+    where = ""
+    try:
+        GRADING.mkdir(parents=True, exist_ok=True)
+        path = GRADING / f"release-{assignment}.log"
+        path.write_text(log)
+        where = f" (nbgrader's output: {path})"
+    except OSError:
+        pass
+    return f"nbgrader generate_assignment {assignment} failed: {reason}{where}"
 
 
 def leaks(nb: nbformat.NotebookNode) -> list[str]:
@@ -50,19 +70,24 @@ def _normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def release_one(assignment: str, dest: Path = NOTEBOOKS, db: Path | None = None) -> Path:
     """Generate ``dest/<assignment>/<assignment>.ipynb`` and return its path."""
     dest = Path(dest).resolve()
+    try:
+        read_notebook(solution(assignment))
+    except NotebookError as exc:
+        raise ReleaseError(str(exc)) from None
     with tempfile.TemporaryDirectory(prefix="release-") as tmp:
         # A private gradebook unless one is named: releases never contend for a database,
         # and `grade` registers the assignment in its own gradebook anyway.
         db = Path(db) if db is not None else Path(tmp) / "gradebook.db"
-        db.parent.mkdir(parents=True, exist_ok=True)   # nbgrader trap: see NBGRADER_NOTES.md
+        # `generate_assignment --force` deletes the old release folder before it opens the
+        # gradebook, and fails when the gradebook's folder is missing: create the folder first.
+        db.parent.mkdir(parents=True, exist_ok=True)
         out = Path(tmp) / "release"
         proc = nbgrader("generate_assignment", assignment, "--force", "--create",
                         **{"CourseDirectory.release_directory": str(out),
                            "CourseDirectory.db_url": f"sqlite:///{db.resolve()}"})
         made = out / assignment
         if proc.returncode != 0 or not made.is_dir():
-            raise ReleaseError(f"nbgrader generate_assignment {assignment} failed:\n"
-                               f"{proc.stdout}\n{proc.stderr}")
+            raise ReleaseError(_nbgrader_failure(assignment, proc.stdout + proc.stderr))
         for nb_path in made.glob("*.ipynb"):
             nb = _normalise(nbformat.read(str(nb_path), as_version=4))
             bad = leaks(nb)

@@ -9,8 +9,8 @@ import sys
 
 import nbformat
 
-from . import resolve, solution
-from .execute import execute
+from . import cells, resolve, solution
+from .execute import execute, read_notebook
 
 BUDGET_S = 60.0
 
@@ -23,6 +23,8 @@ def execute_all(names: list[str] | None = None, save: bool = False) -> list[tupl
     except ImportError:  # pragma: no cover
         tqdm = None
     todo = resolve(names)
+    for name in todo:              # every notebook readable before any runs: errors come first
+        read_notebook(solution(name))
     bar = tqdm(todo, desc="notebooks", file=sys.stderr, leave=False) if tqdm else todo
     for name in bar:
         if tqdm:
@@ -32,8 +34,8 @@ def execute_all(names: list[str] | None = None, save: bool = False) -> list[tupl
         problems = []
         if result.crashed:
             problems.append(result.crashed)
-        problems += [f"cell {i}: {e}" for i, e in result.errors]
-        problems += [f"cell {i} wrote to stderr: {t.strip().splitlines()[0][:80]}"
+        problems += [f"{cells.describe(result.nb, i)}: {e}" for i, e in result.errors]
+        problems += [f"{cells.describe(result.nb, i)} wrote to stderr: {t.strip().splitlines()[0][:80]}"
                      for i, t in result.stderr]
         if save and not result.crashed:
             nbformat.write(result.nb, str(path))
@@ -41,7 +43,9 @@ def execute_all(names: list[str] | None = None, save: bool = False) -> list[tupl
     return rows
 
 
-def run(names: list[str] | None = None, save: bool = False, out=sys.stdout) -> int:
+def run(names: list[str] | None = None, save: bool = False, out=None) -> int:
+    """Execute, print the table (to ``out``, default stdout); 1 when a notebook had a problem."""
+    out = sys.stdout if out is None else out
     rows = execute_all(names, save)
     status = any(problems or secs > BUDGET_S for _, secs, problems in rows)
     width = max(len(r[0]) for r in rows) if rows else 8
