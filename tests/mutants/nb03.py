@@ -18,19 +18,13 @@ MUTANTS = {
                                         "2: 10.0, 3: -0.958924, 4: 10.693147, 5: 11.652071}\n"), "vs torch"),
     }, "right": {
         "numpy functions": e("math.log(v[-1])", "np.log(v[-1])") & e("math.sin(v[0])", "np.sin(v[0])"),
-        "torch tensors, converted": r('''
-def primal_trace(x1, x2):
-    a, b = torch.tensor(x1, dtype=torch.float64), torch.tensor(x2, dtype=torch.float64)
-    vs = [a, b, torch.log(a), a * b, torch.sin(b)]
-    vs += [vs[2] + vs[3]]
-    vs += [vs[5] - vs[4]]
-    return {i - 1: t.item() for i, t in enumerate(vs)}
-'''),
-        "list zipped with the indices": r('''
-def primal_trace(x1, x2):
-    v1, v2, v3 = math.log(x1), x1 * x2, math.sin(x2)
-    return dict(zip(range(-1, 6), [x1, x2, v1, v2, v3, v1 + v2, v1 + v2 - v3]))
-'''),
+        "torch tensors, converted": r('def primal_trace(x1, x2):\n'
+                                      '    a, b = torch.tensor(x1, dtype=torch.float64), torch.tensor(x2, dtype=torch.float64)\n'
+                                      '    vs = [a, b, torch.log(a), a * b, torch.sin(b)]; vs += [vs[2] + vs[3]]; vs += [vs[5] - vs[4]]\n'
+                                      '    return {i - 1: t.item() for i, t in enumerate(vs)}\n'),
+        "list zipped with the indices": r('def primal_trace(x1, x2):\n'
+                                          '    v1, v2, v3 = math.log(x1), x1 * x2, math.sin(x2)\n'
+                                          '    return dict(zip(range(-1, 6), [x1, x2, v1, v2, v3, v1 + v2, v1 + v2 - v3]))\n'),
     }},
     "adjoint_trace": {"wrong": {
         "ln path overwrites vbar_-1": (e("a[-1] += a[1] / v[-1]", "a[-1] = a[1] / v[-1]"), "only the path through v_1"),
@@ -52,30 +46,18 @@ def primal_trace(x1, x2):
                                        & e("a[5] = 1.0", "a.update(dict.fromkeys(range(-1, 5), 0.0)); a[5] = 1.0"),
                                        "changed the primal trace it was given"),
     }, "right": {
-        "closed form per adjoint": r('''
-def adjoint_trace(v):
-    return {5: 1.0, 4: 1.0, 3: -1.0, 2: 1.0, 1: 1.0, 0: v[-1] - math.cos(v[0]), -1: v[0] + 1.0 / v[-1]}
-'''),
-        "generic sweep over a list of edges": r('''
-def adjoint_trace(v):
-    adj = dict.fromkeys(range(-1, 6), 0.0)
-    adj[5] = 1.0
-    for child, parent, local in [(5, 4, 1.0), (5, 3, -1.0), (4, 1, 1.0), (4, 2, 1.0), (3, 0, math.cos(v[0])),
-                                 (2, -1, v[0]), (2, 0, v[-1]), (1, -1, 1.0 / v[-1])]:
-        adj[parent] += adj[child] * local
-    return adj
-'''),
-        "torch autograd with retain_grad": r('''
-def adjoint_trace(v):
-    x1, x2 = (torch.tensor(v[i], dtype=torch.float64, requires_grad=True) for i in (-1, 0))
-    vs = [torch.log(x1), x1 * x2, torch.sin(x2)]
-    vs += [vs[0] + vs[1]]
-    vs += [vs[3] - vs[2]]
-    for t in vs:
-        t.retain_grad()
-    vs[-1].backward()
-    return {-1: x1.grad.item(), 0: x2.grad.item(), **{i + 1: t.grad.item() for i, t in enumerate(vs)}}
-'''),
+        "closed form per adjoint": r('def adjoint_trace(v):\n'
+                                     '    return {5: 1.0, 4: 1.0, 3: -1.0, 2: 1.0, 1: 1.0, 0: v[-1] - math.cos(v[0]), -1: v[0] + 1.0 / v[-1]}\n'),
+        "generic sweep over a list of edges": r('def adjoint_trace(v):\n    adj = dict.fromkeys(range(-1, 6), 0.0)\n'
+                                                '    adj[5] = 1.0\n'
+                                                '    for child, parent, local in [(5, 4, 1.0), (5, 3, -1.0), (4, 1, 1.0), (4, 2, 1.0), (3, 0, math.cos(v[0])),\n'
+                                                '                                 (2, -1, v[0]), (2, 0, v[-1]), (1, -1, 1.0 / v[-1])]:\n'
+                                                '        adj[parent] += adj[child] * local\n    return adj\n'),
+        "torch autograd with retain_grad": r('def adjoint_trace(v):\n'
+                                             '    x1, x2 = (torch.tensor(v[i], dtype=torch.float64, requires_grad=True) for i in (-1, 0))\n'
+                                             '    vs = [torch.log(x1), x1 * x2, torch.sin(x2)]; vs += [vs[0] + vs[1]]; vs += [vs[3] - vs[2]]\n'
+                                             '    [t.retain_grad() for t in vs]; vs[-1].backward()\n'
+                                             '    return {-1: x1.grad.item(), 0: x2.grad.item(), **{i + 1: t.grad.item() for i, t in enumerate(vs)}}\n'),
     }},
     "Dual": {"wrong": {
         "__rsub__ computes u - c": (e("return Dual.lift(other) - self", "return self - other"), "computed as u - 1"),
@@ -126,39 +108,29 @@ def adjoint_trace(v):
                                     "x - y as x + (-y)"),
         "5 - x built as -x + 5": (e("return Value.lift(other) - self", "return -self + other"), "5 - x as -x + 5"),
     }, "right": {
-        "generic node helper": r('''
-class Value:
-    def __init__(self, data, _parents=()):
-        self.data, self.grad, self._parents, self._backward = float(data), 0.0, tuple(_parents), lambda: None
-
-    @staticmethod
-    def lift(other):
-        return other if isinstance(other, Value) else Value(other)
-
-    def _node(self, data, parents, locals_):
-        out = Value(data, parents)
-        def _backward():
-            for p, d in zip(parents, locals_):
-                p.grad += out.grad * d
-        out._backward = _backward
-        return out
-
-    def __add__(self, o): o = Value.lift(o); return self._node(self.data + o.data, (self, o), (1.0, 1.0))
-    def __radd__(self, o): return self + o
-    def __neg__(self): return self._node(-self.data, (self,), (-1.0,))
-    def __sub__(self, o): o = Value.lift(o); return self._node(self.data - o.data, (self, o), (1.0, -1.0))
-    def __rsub__(self, o): o = Value.lift(o); return self._node(o.data - self.data, (o, self), (1.0, -1.0))
-    def __mul__(self, o): o = Value.lift(o); return self._node(self.data * o.data, (self, o), (o.data, self.data))
-    def __rmul__(self, o): return self * o
-    def __truediv__(self, o):
-        o = Value.lift(o)
-        return self._node(self.data / o.data, (self, o), (1 / o.data, -self.data / o.data ** 2))
-    def __rtruediv__(self, o): return Value.lift(o) / self
-    def sin(self): return self._node(math.sin(self.data), (self,), (math.cos(self.data),))
-    def cos(self): return self._node(math.cos(self.data), (self,), (-math.sin(self.data),))
-    def exp(self): return self._node(math.exp(self.data), (self,), (math.exp(self.data),))
-    def log(self): return self._node(math.log(self.data), (self,), (1 / self.data,))
-'''),
+        "generic node helper": r('class Value:\n    def __init__(self, data, _parents=()):\n'
+                                 '        self.data, self.grad, self._parents, self._backward = float(data), 0.0, tuple(_parents), lambda: None\n'
+                                 '    @staticmethod\n    def lift(other):\n'
+                                 '        return other if isinstance(other, Value) else Value(other)\n'
+                                 '    def _node(self, data, ps, ds):\n        out = Value(data, ps)\n'
+                                 '        def _backward():\n'
+                                 '            for p, d in zip(ps, ds): p.grad += out.grad * d\n'
+                                 '        out._backward = _backward\n        return out\n'
+                                 '    def _bin(self, o, f, da, db, swap=False):\n'
+                                 '        a, b = (Value.lift(o), self) if swap else (self, Value.lift(o))\n'
+                                 '        return self._node(f(a.data, b.data), (a, b), (da(a.data, b.data), db(a.data, b.data)))\n'
+                                 '    def __add__(self, o): return self._bin(o, lambda a, b: a + b, lambda a, b: 1.0, lambda a, b: 1.0)\n'
+                                 '    def __sub__(self, o): return self._bin(o, lambda a, b: a - b, lambda a, b: 1.0, lambda a, b: -1.0)\n'
+                                 '    def __rsub__(self, o): return self._bin(o, lambda a, b: a - b, lambda a, b: 1.0, lambda a, b: -1.0, True)\n'
+                                 '    def __mul__(self, o): return self._bin(o, lambda a, b: a * b, lambda a, b: b, lambda a, b: a)\n'
+                                 '    def __truediv__(self, o): return self._bin(o, lambda a, b: a / b, lambda a, b: 1 / b, lambda a, b: -a / b ** 2)\n'
+                                 '    def __rtruediv__(self, o): return self._bin(o, lambda a, b: a / b, lambda a, b: 1 / b, lambda a, b: -a / b ** 2, True)\n'
+                                 '    __radd__, __rmul__ = __add__, __mul__\n'
+                                 '    def __neg__(self): return self._node(-self.data, (self,), (-1.0,))\n'
+                                 '    def sin(self): return self._node(math.sin(self.data), (self,), (math.cos(self.data),))\n'
+                                 '    def cos(self): return self._node(math.cos(self.data), (self,), (-math.sin(self.data),))\n'
+                                 '    def exp(self): return self._node(math.exp(self.data), (self,), (math.exp(self.data),))\n'
+                                 '    def log(self): return self._node(math.log(self.data), (self,), (1 / self.data,))\n'),
         "local derivatives computed inside the rules, exp from out.data":
             e("return self._unary(math.exp(self.data), math.exp(self.data))",
               "out = Value(math.exp(self.data), (self,))\n        def _backward():\n"
@@ -175,18 +147,11 @@ class Value:
     "topological_order": {"wrong": {
         "no visited set": (e("        if node in visited:\n            return\n", ""), "more than once"),
         "root first (reversed)": (e("    return order\n", "    return order[::-1]\n"), "reversed"),
-        "breadth-first from the root, reversed": (r('''
-def topological_order(root):
-    order, seen, queue = [], {root}, [root]
-    while queue:
-        node = queue.pop(0)
-        order.append(node)
-        for parent in node._parents:
-            if parent not in seen:
-                seen.add(parent)
-                queue.append(parent)
-    return order[::-1]
-'''), "before its parent"),
+        "breadth-first from the root, reversed": (r('def topological_order(root):\n'
+                                                    '    order, seen, queue = [], {root}, [root]\n    while queue:\n'
+                                                    '        order.append(node := queue.pop(0))\n'
+                                                    '        new = [p for p in node._parents if p not in seen]\n'
+                                                    '        seen.update(new); queue += new\n    return order[::-1]\n'), "before its parent"),
         "inputs left out": (e("        order.append(node)\n", "        if node._parents:\n            order.append(node)\n"),
                             "missing"),
         "node appended before its parents (pre-order)": (e("        order.append(node)\n", "")
@@ -196,38 +161,23 @@ def topological_order(root):
         "visited set as a default argument": (e("def topological_order(root):", "def topological_order(root, visited=set()):")
                                               & e("order, visited = [], set()", "order = []"), "kept between calls"),
     }, "right": {
-        "iterative depth-first search": r('''
-def topological_order(root):
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack += [(node, True)] + [(parent, False) for parent in node._parents]
-    return order
-'''),
-        "Kahn's algorithm on the reversed graph": r('''
-def topological_order(root):
-    nodes, stack = {id(root): root}, [root]
-    while stack:
-        for p in stack.pop()._parents:
-            if id(p) not in nodes:
-                nodes[id(p)] = stack.append(p) or p
-    users = dict.fromkeys(nodes, 0)
-    for n in nodes.values():
-        for p in set(map(id, n._parents)):
-            users[p] += 1
-    ready, out = [root], []
-    while ready:
-        out.append(n := ready.pop())
-        for p in {id(q): q for q in n._parents}.values():
-            users[id(p)] -= 1
-            if users[id(p)] == 0:
-                ready.append(p)
-    return out[::-1]
-'''),
+        "iterative depth-first search": r('def topological_order(root):\n'
+                                          '    order, seen, stack = [], set(), [(root, False)]\n    while stack:\n'
+                                          '        node, expanded = stack.pop()\n'
+                                          '        if expanded: order.append(node)\n'
+                                          '        elif id(node) not in seen: seen.add(id(node)); stack += [(node, True)] + [(p, False) for p in node._parents]\n'
+                                          '    return order\n'),
+        "Kahn's algorithm on the reversed graph": r('def topological_order(root):\n'
+                                                    '    nodes, stack = {id(root): root}, [root]\n    while stack:\n'
+                                                    '        new = {id(p): p for p in stack.pop()._parents if id(p) not in nodes}\n'
+                                                    '        nodes.update(new); stack += new.values()\n'
+                                                    '    users = {k: sum(k in set(map(id, n._parents)) for n in nodes.values()) for k in nodes}\n'
+                                                    '    ready, out = [root], []\n    while ready:\n'
+                                                    '        out.append(n := ready.pop())\n'
+                                                    '        for p in {id(q): q for q in n._parents}.values():\n'
+                                                    '            users[id(p)] -= 1\n'
+                                                    '            if users[id(p)] == 0: ready.append(p)\n'
+                                                    '    return out[::-1]\n'),
         "recursive with a list of ids": e("order, visited = [], set()", "order, visited = [], []")
                                         & e("if node in visited:", "if id(node) in visited:")
                                         & e("visited.add(node)", "visited.append(id(node))"),
@@ -244,23 +194,12 @@ def topological_order(root):
         "reverses the caller's list": (e("    for node in reversed(order):", "    order.reverse()\n    for node in order:"),
                                        "changed the list"),
     }, "right": {
-        "index loops": r('''
-def backward(order):
-    for i in range(len(order)):
-        if len(order[i]._parents) > 0:
-            order[i].grad = 0
-    order[-1].grad = order[-1].grad + 1
-    for i in range(len(order) - 1, -1, -1):
-        order[i]._backward()
-'''),
-        "slicing and a separate root": r('''
-def backward(order):
-    *rest, root = order
-    for node in order:
-        node.grad = node.grad if not node._parents else 0.0
-    root.grad += 1.0
-    for node in order[::-1]:
-        node._backward()
-'''),
+        "index loops": r('def backward(order):\n    for i in range(len(order)):\n'
+                         '        if len(order[i]._parents) > 0: order[i].grad = 0\n'
+                         '    order[-1].grad = order[-1].grad + 1\n'
+                         '    for i in range(len(order) - 1, -1, -1): order[i]._backward()\n'),
+        "slicing and a separate root": r('def backward(order):\n    *rest, root = order\n'
+                                         '    for node in order: node.grad = node.grad if not node._parents else 0.0\n'
+                                         '    root.grad += 1.0\n    for node in order[::-1]: node._backward()\n'),
     }},
 }

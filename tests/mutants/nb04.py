@@ -44,14 +44,10 @@ MUTANTS = {
                                                                       "else n - 1"), "stop at n - 1"),
         "one example kept in its place": (e(ORDER, "order = np.r_[rng.permutation(n - 1), n - 1]"), "only some orders"),
     }, "right": {
-        "rng.shuffle and a while loop": r('''
-def minibatches(n, batch_size, rng, drop_last=False):
-    idx, start = np.arange(n), 0
-    rng.shuffle(idx)
-    while start < n and not (drop_last and start + batch_size > n):
-        yield idx[start:start + batch_size]
-        start += batch_size
-'''),
+        "rng.shuffle and a while loop": r('def minibatches(n, batch_size, rng, drop_last=False):\n'
+                                          '    idx, start = np.arange(n), 0\n    rng.shuffle(idx)\n'
+                                          '    while start < n and not (drop_last and start + batch_size > n):\n'
+                                          '        yield idx[start:start + batch_size]\n        start += batch_size\n'),
         "a list of batches from rng.choice without replacement":
             e(ORDER, "order = rng.choice(n, size=n, replace=False)")
             & e("    for start in range(0, stop, batch_size):\n        yield order[start:start + batch_size]",
@@ -144,27 +140,23 @@ if "v" not in state:
         "the paper's efficient form (corrected step size and epsilon)": e(RET, "return phi - alpha * np.sqrt(1 - gamma ** t) "
                                                                           "/ (1 - beta ** t) * m / (np.sqrt(v) + epsilon "
                                                                           "* np.sqrt(1 - gamma ** t))"),
-        "PyTorch's arrangement, state updated in place": r('''
-def adam_step(phi, grad, state, alpha=0.001, beta=0.9, gamma=0.999, epsilon=1e-8):
-    if not state:
-        state.update(m=np.zeros_like(phi, dtype=float), v=np.zeros_like(phi, dtype=float), t=0)
-    state["t"] += 1
-    state["m"] = state["m"] * beta + (1 - beta) * grad
-    state["v"] = state["v"] * gamma + (1 - gamma) * grad * grad
-    denom = np.sqrt(state["v"]) / np.sqrt(1 - gamma ** state["t"]) + epsilon
-    return phi - (alpha / (1 - beta ** state["t"])) * state["m"] / denom, state
-'''),
-        "a torch.optim.Adam kept in the state": r('''
-def adam_step(phi, grad, state, alpha=0.001, beta=0.9, gamma=0.999, epsilon=1e-8):
-    if "opt" not in state:
-        state["p"] = torch.zeros(np.shape(phi), dtype=torch.float64, requires_grad=True)
-        state["opt"] = torch.optim.Adam([state["p"]], lr=alpha, betas=(beta, gamma), eps=epsilon)
-    with torch.no_grad():
-        state["p"].copy_(torch.as_tensor(np.asarray(phi, dtype=float)))
-    state["p"].grad = torch.as_tensor(np.asarray(grad, dtype=float)).clone()
-    state["opt"].step()
-    return state["p"].detach().numpy().copy(), state
-'''),
+        "PyTorch's arrangement, state updated in place": r('def adam_step(phi, grad, state, alpha=0.001, beta=0.9, gamma=0.999, epsilon=1e-8):\n'
+                                                           '    if not state:\n'
+                                                           '        state.update(m=np.zeros_like(phi, dtype=float), v=np.zeros_like(phi, dtype=float), t=0)\n'
+                                                           '    state["t"] += 1\n'
+                                                           '    state["m"] = state["m"] * beta + (1 - beta) * grad\n'
+                                                           '    state["v"] = state["v"] * gamma + (1 - gamma) * grad * grad\n'
+                                                           '    denom = np.sqrt(state["v"]) / np.sqrt(1 - gamma ** state["t"]) + epsilon\n'
+                                                           '    return phi - (alpha / (1 - beta ** state["t"])) * state["m"] / denom, state\n'),
+        "a torch.optim.Adam kept in the state": r('def adam_step(phi, grad, state, alpha=0.001, beta=0.9, gamma=0.999, epsilon=1e-8):\n'
+                                                  '    if "opt" not in state:\n'
+                                                  '        state["p"] = torch.zeros(np.shape(phi), dtype=torch.float64, requires_grad=True)\n'
+                                                  '        state["opt"] = torch.optim.Adam([state["p"]], lr=alpha, betas=(beta, gamma), eps=epsilon)\n'
+                                                  '    with torch.no_grad():\n'
+                                                  '        state["p"].copy_(torch.as_tensor(np.asarray(phi, dtype=float)))\n'
+                                                  '    state["p"].grad = torch.as_tensor(np.asarray(grad, dtype=float)).clone()\n'
+                                                  '    state["opt"].step()\n'
+                                                  '    return state["p"].detach().numpy().copy(), state\n'),
     }},
     "robbins_monro_rate": {"wrong": {
         "exponential decay": (rm("alpha0 * np.exp(-np.asarray(k) / tau)"), "exponential decay"),
