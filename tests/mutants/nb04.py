@@ -108,6 +108,8 @@ MUTANTS["adam_step"] = {"wrong": W(
     ('changes phi in place', e(RET, 'phi -= alpha * m_hat / (np.sqrt(v_hat) + epsilon)\n    return phi'), 'in place'),
     ('step count kept in a global', e(T, "global _T\n    t = _T = globals().get('_T', 0) + 1"), 'kept outside '
         '`state`'),
+    ('step count capped (the bias correction stops at step 10)', e(T, 't = min(state.get("t", 0) + 1, 10)'),
+        '60 steps'),
 ), "right": {"the paper's efficient form (corrected step size and epsilon)": e(RET, 'c = np.sqrt(1 - gamma ** t)\n    '
         'return phi - alpha * c / (1 - beta ** t) * m / (np.sqrt(v) + epsilon * c)'),
     "PyTorch's arrangement, state updated in place": pre('if not state:\n    state.update(m=np.zeros_like(phi, '
