@@ -41,6 +41,6 @@ def test_units(tmp_path):
 def test_the_hostile_grading_batch_is_one_unit_and_full_marks_spread():
     g = conftest.group_of
     assert g("tests/test_grading.py::test_hostile_case_scores_exactly[honest]") == \
-        g("tests/test_grading.py::test_corrupt_file_fails_alone_and_the_batch_completes")
+        g("tests/test_grading.py::test_refused_files_fail_alone_and_the_batch_completes")
     assert g("tests/test_grading.py::test_solution_full_marks_and_blank_zero[01_gradient_descent]") != \
         g("tests/test_grading.py::test_solution_full_marks_and_blank_zero[02_backprop]")
