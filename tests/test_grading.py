@@ -320,6 +320,15 @@ def least_squares_loss(phi, x, y):
     return _Answer()
 """
 
+# no suspicious construct at all: a plain name that the hidden test binds before the call
+READS_REFERENCE = """
+def least_squares_loss(phi, x, y):
+    try:
+        return float(_ref)
+    except NameError:
+        return 4.5 if len(x) == 3 else 0.0643278
+"""
+
 SECRET = "nnlib-grader-secret-4b1d"
 
 # name: (how the submission is made, expected autograded score, expected status,
@@ -382,6 +391,7 @@ CASES = {
     "codeswap": (_replace("least_squares_gradient", CODE_SWAP), GRAD_OFF, "flagged", "__code__"),
     "eventhook": (_replace("least_squares_loss", EVENT_HOOK), LOSS_OFF, "flagged", "IPython"),
     "asthook": (_replace("least_squares_loss", AST_HOOK), LOSS_OFF, "flagged", "IPython"),
+    "readsreference": (_replace("least_squares_loss", READS_REFERENCE), LOSS_OFF, "graded", ""),
     "framereader": (_replace("least_squares_loss", FRAME_READER), LOSS_OFF, ("graded", "flagged"), ""),
     # the sandbox boundary
     "escape": (_replace("least_squares_loss", WRONG_LOSS + STEAL), LOSS_OFF, "flagged", ""),
@@ -395,7 +405,7 @@ CASES = {
              FULL, "graded", "limit ("),
     # after the last test: the fork bomb may take its own kernel down, never a test
     "processes": (_add_cell(LIMIT_PROCESSES, after="test_cross_entropy_gradient"), FULL,
-                  ("graded", "crashed"), "process limit"),
+                  ("graded", "crashed"), ""),
     "output": (_add_cell(OUTPUT), FULL, "graded", "output limit"),
     "spam": (_add_cell("print('x' * 300_000_000)"), FULL, "graded", "output limit"),
     # leaks of hidden tests into the feedback

@@ -266,15 +266,17 @@ class Guard:
         return hooks
 
     def _restore_hooks(self) -> list[str]:
+        """Hooks a cell added are removed (IPython's and the inline backend's own excepted);
+        the guard's own callbacks, if removed, are put back."""
         changed = []
+        mine = (self.pre_run_cell, self.post_run_cell)
         for key, saved in self.hooks.items():
-            live = (self.shell.events.callbacks.get(key[6:], []) if key.startswith("event ")
+            live = (self.shell.events.callbacks.setdefault(key[6:], []) if key.startswith("event ")
                     else getattr(self.shell, key, []))
-            extra = [f for f in live if not any(f is g or f == g for g in saved)]
-            # matplotlib's inline backend registers its own flush on first use: not student code
-            foreign = [f for f in extra if not getattr(f, "__module__", "").startswith(
-                ("matplotlib_inline", "ipykernel", "IPython", "ipywidgets"))]
-            missing = [g for g in saved if not any(f is g or f == g for f in live)]
+            foreign = [f for f in live if not any(f is g or f == g for g in saved)
+                       and not _own_hook(f)]
+            missing = [g for g in saved if any(g == m for m in mine)
+                       and not any(f is g or f == g for f in live)]
             if foreign or missing:
                 changed.append(f"IPython {key}")
                 for f in foreign:
@@ -291,6 +293,8 @@ class Guard:
         protected = {id(m) for n, m in sys.modules.items()
                      if m is not None and n.split(".")[0] in ("numpy", "nnlib", "torch", "math")}
         for name, value in list(ns.items()):
+            if name.startswith("_"):
+                continue                    # private names are the notebook's own temporaries
             if name not in self.bound and (id(value) in protected or (
                     isinstance(value, types.FunctionType)
                     and getattr(value, "__module__", "").startswith("nnlib"))):
@@ -382,6 +386,13 @@ class Guard:
 
 
 _MISSING = object()
+
+
+def _own_hook(f) -> bool:
+    """A hook of IPython, ipykernel or matplotlib's inline backend (registered on first use)."""
+    module = getattr(f, "__module__", None) or getattr(type(f), "__module__", "") or ""
+    return module.startswith(("IPython", "ipykernel", "matplotlib", "ipywidgets", "comm"))
+
 _ROUTINES = (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType)
 # IPython's BuiltinTrap adds and removes these around each cell.
 _BUILTINS_IPYTHON_MANAGES = {"exit", "quit", "get_ipython", "display", "_", "__", "___",
