@@ -25,12 +25,11 @@ WEIGHT = {"kernel flipped (true convolution)": ("[:, :, ::-1, ::-1]", "kernel fl
           "kernel transposed": (".transpose(0, 1, 3, 2)", "rows and columns swapped")}
 
 
-def weight_mistakes(old, new):
+def weight_mistakes(old, new):  # the WEIGHT mistakes as edits of one cell
     return {label: (edit(old, new.format(t)), msg) for label, (t, msg) in WEIGHT.items()}
 
 
-def lines_loop(axis):
-    """conv2d_vectorised as a Python loop over output rows (axis 2) or columns (axis 3)."""
+def lines_loop(axis):  # conv2d_vectorised as a Python loop over output rows (axis 2) or columns (axis 3)
     sub = "ncwkl" if axis == 2 else "nchkl"
     return edit(TAIL, f"    return np.stack([np.einsum('{sub},ockl->no{sub[2]}', np.take(windows, i, axis={axis}), weight) "
                       f"for i in range(windows.shape[{axis}])], axis={axis}){B}\n")
@@ -62,6 +61,7 @@ MUTANTS = {
         "dilation ignored": (edit("dilation * (K - 1)", "(K - 1)") & edit("k * dilation]", "k]"), "dilation ignored"),
         "stride and dilation swapped": (edit("    xp = np.pad", "    stride, dilation = dilation, stride\n    xp = np.pad"), "swapped"),
         "one output too few": (edit("// stride + 1", "// stride"), "one sample too short"),
+        "float32 result": (edit("y = np.zeros(n_out)", "y = np.zeros(n_out, np.float32)"), "float64"),
     }, "right": {
         "index arrays": edit(LOOP1, "    return xp[np.arange(n_out)[:, None] * stride + np.arange(K) * dilation] @ np.asarray(w, float)"),
         "np.correlate with a dilated kernel": edit(LOOP1, "    wd = np.zeros(dilation * (K - 1) + 1)\n    wd[::dilation] = w\n    return "
@@ -97,6 +97,8 @@ MUTANTS = {
         "loops over pixels (the naive version)": (first("return conv2d_naive(x, weight, bias, stride, padding)"), "loop over pixels"),
         "loop over rows": (lines_loop(2), "loop over pixels, rows or columns"),
         "loop over columns": (lines_loop(3), "loop over pixels, rows or columns"),
+        "one matrix product per row": (edit(TAIL, "    return np.stack([np.tensordot(windows[:, :, i], weight, ([1, 3, 4], [1, 2, 3])).transpose(0, 2, 1) "
+                                                  f"for i in range(windows.shape[2])], axis=2){B}\n"), "loop over pixels, rows or columns"),
         "torch conv2d": (first(TORCH2D), "numpy only"),
         "torch unfold": (first("""
 cols = F.unfold(torch.tensor(x), weight.shape[-1], padding=padding, stride=stride)     # (N, C_in*K*K, L)
