@@ -68,6 +68,9 @@ def bias_variance(predictions, truth):
         "global np.random": (edit(ORDER, "order = np.random.permutation(n)"), "rng argument (not np.random)"),
         "fixed seed of its own": (edit(ORDER, "order = np.random.default_rng(0).permutation(n)"), "not from a fixed seed"),
         "a copy of the generator (never advances)": (edit(ORDER, "order = copy.deepcopy(rng).permutation(n)"), "sharing one generator"),
+        "validation and test sets swapped": (edit("int(fractions[1] * n)\n    n_test = int(fractions[2]", "int(fractions[2] * n)\n    n_test = int(fractions[1]"),
+                                             "validation and test sets swapped"),
+        "test set sliced from the end": (edit("order[n_train + n_val:]", "order[-n_test:]"), "order[-n_test:]"),
     }, "right": {
         "np.split of a permutation": edit(f"{ORDER}\n    return {SLICES}",
                                           "return tuple(np.split(rng.permutation(n), [n_train, n_train + n_val]))"),
@@ -85,6 +88,8 @@ def bias_variance(predictions, truth):
         "training set includes the validation fold": (edit(TRAIN_K, "np.concatenate(folds)"), "leakage"),
         "global np.random": (edit(PERM, "np.random.permutation(n), k)"), "(not np.random)"),
         "folds returned as lists": (edit(f"({TRAIN_K}, folds[i])", f"({TRAIN_K}.tolist(), folds[i].tolist())"), "is a list"),
+        "a generator of folds instead of a list": (edit(f"return [({TRAIN_K}, folds[i]) for i in range(k)]",
+                                                        f"return (({TRAIN_K}, folds[i]) for i in range(k))"), "a generator"),
         "float indices": (edit(PERM, "rng.permutation(n).astype(float), k)"), "integer indices"),
         "a copy of the generator (never advances)": (edit(PERM, "copy.deepcopy(rng).permutation(n), k)"), "sharing one generator"),
     }, "right": {
