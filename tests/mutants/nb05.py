@@ -8,8 +8,7 @@ FIT_STD = "    mean = X.mean(axis=0)\n    std = X.std(axis=0)\n"
 HIDDEN, OUT = "        nn.Linear(hidden_dim, hidden_dim),\n        nn.ReLU(),\n", "        nn.Linear(hidden_dim, output_dim),\n"
 ZERO, ITEM, RET = "        optimiser.zero_grad()\n", "total += loss.item() * len(x)", "return total / count"
 ACC, NO_GRAD = "correct += (logits.argmax(dim=1) == y).sum().item()", "    with torch.no_grad():\n"
-DEAD = "float(np.mean(np.all(np.asarray(F) <= 0, axis=0)))"
-MOVE = "x, y = x.to(device), y.to(device)\n"
+DEAD, MOVE = "float(np.mean(np.all(np.asarray(F) <= 0, axis=0)))", "x, y = x.to(device), y.to(device)\n"
 
 
 def in_place_train(mean, span):
@@ -52,9 +51,8 @@ def activation_derivative(z, name):
 '''),
     }},
     "init_weights": {"wrong": {
-        "fan_in and fan_out swapped": (edit('"he_forward": 2.0 / fan_in,', '"he_forward": 2.0 / fan_out,')
-                                       & edit('"he_backward": 2.0 / fan_out,', '"he_backward": 2.0 / fan_in,'),
-                                       "fan_in and fan_out swapped"),
+        "fan_in and fan_out swapped": (edit("2.0 / fan_in,\n        \"he_backward\": 2.0 / fan_out,",
+                                            "2.0 / fan_out,\n        \"he_backward\": 2.0 / fan_in,"), "fan_in and fan_out swapped"),
         "missing factor 2 (LeCun)": (edit(STD, "np.sqrt(variances[mode] / 2)"), "factor 2"),
         "variance passed as the standard deviation": (edit(STD, "variances[mode]"), "take the square root"),
         "global np.random instead of rng": (edit(DRAW, "return np.random.normal("), "not from np.random"),
@@ -121,8 +119,8 @@ def init_weights(fan_in, fan_out, mode, rng):
             "    return sc.transform(X_train), sc.transform(X_test)"),
     }},
     "build_model": {"wrong": {
-        "the lecture's model as written (casing fixed)": (
-            edit(HIDDEN + HIDDEN, "        nn.Linear(hidden_dim, hidden_dim),\n" * 2 + "        nn.ReLU(),\n" * 2), "both Linear"),
+        "the lecture's model as written (casing fixed)": (edit(HIDDEN * 2, HIDDEN.split("\n")[0] + "\n" + HIDDEN
+                                                                 + "        nn.ReLU(),\n"), "both Linear"),
         "stacked ReLUs kept": (edit(OUT, "        nn.ReLU(),\n" + OUT), "ReLU(ReLU(x)) = ReLU(x)"),
         "ReLU after the output layer": (edit(OUT, OUT + "        nn.ReLU(),\n"), "a ReLU after the output layer"),
         "two hidden layers": (edit(HIDDEN + HIDDEN, HIDDEN), "two hidden layers"),
@@ -130,6 +128,7 @@ def init_weights(fan_in, fan_out, mode, rng):
                                                                "i, o, bias=False)\n    return nn.Sequential("), "without biases"),
         "width fixed at 9": (edit("    return nn.Sequential(", "    hidden_dim = 9\n    return nn.Sequential("), "use hidden_dim"),
         "input size fixed at 40": (edit("nn.Linear(input_dim,", "nn.Linear(40,"), "use input_dim"),
+        "softmax after the output layer": (edit(OUT, OUT + "        nn.Softmax(dim=1),\n"), "a Softmax after the output layer"),
     }, "right": {
         "built in a loop": rewrite('''
 def build_model(input_dim, output_dim, hidden_dim=9):
@@ -189,6 +188,8 @@ def train_epoch(model, loader, loss_fn, optimiser, device="cpu"):
                                             "plain mean of the batch losses"),
         "number of correct predictions": (edit(", correct / count", ", correct"), "number of correct predictions"),
         "counts samples with len(loader.dataset)": (edit("total / count", "total / len(loader.dataset)"), "plain Python list"),
+        "mean of the batch accuracies": (edit(ACC, "correct += (logits.argmax(dim=1) == y).double().mean().item()") & edit(
+            ", correct / count", ", correct / len(loader)"), "plain mean of the batch accuracies"),
         "accuracy returned as a tensor": (edit(ACC, ACC.replace(".sum().item()", ".sum()")), "expected a Python float"),
         "cross-entropy instead of the given loss_fn": (edit("loss_fn(logits, y)", "nn.functional.cross_entropy(logits, y)"),
                                                        "loss_fn you are given"),
@@ -202,8 +203,7 @@ def evaluate(model, loader, loss_fn, device="cpu"):
         logits, y = torch.cat([b[0] for b in batches]), torch.cat([b[1] for b in batches])
         return loss_fn(logits, y).item(), (logits.argmax(1) == y).float().mean().item()
 '''),
-        "inference_mode, restores the previous mode": (
-            edit("    model.eval()\n", "    was_training = model.training\n    model.eval()\n")
+        "inference_mode, restores the previous mode": (edit("    model.eval()\n", "    was_training = model.training\n    model.eval()\n")
             & edit(NO_GRAD, "    with torch.inference_mode():\n")
             & edit("    return total / count", "    model.train(was_training)\n    return total / count")),
     }},
@@ -213,6 +213,7 @@ def evaluate(model, loader, loss_fn, device="cpu"):
         "wrong axis (rows)": (edit(DEAD, DEAD.replace("axis=0", "axis=1")), "inputs (rows)"),
         "any instead of all": (edit(DEAD, DEAD.replace("np.all", "np.any")), "at least one input"),
         "count instead of fraction": (edit(DEAD, "int(np.sum(np.all(np.asarray(F) <= 0, axis=0)))"), "number of dead units"),
+        "fraction of alive units": (edit(DEAD, "float(np.mean(np.any(np.asarray(F) > 0, axis=0)))"), "units that are alive"),
         "divides by the number of inputs": (edit(DEAD, "float(np.sum(np.all(np.asarray(F) <= 0, axis=0)) / len(F))"), None),
     }, "right": {
         "column maximum": edit(DEAD, "float((np.asarray(F).max(axis=0) <= 0).sum() / np.shape(F)[1])"),

@@ -90,6 +90,7 @@ def bias_variance(predictions, truth):
         "folds returned as lists": (edit(f"({TRAIN_K}, folds[i])", f"({TRAIN_K}.tolist(), folds[i].tolist())"), "is a list"),
         "a generator of folds instead of a list": (edit(f"return [({TRAIN_K}, folds[i]) for i in range(k)]",
                                                         f"return (({TRAIN_K}, folds[i]) for i in range(k))"), "a generator"),
+        "pairs as (val_idx, train_idx)": (edit(f"({TRAIN_K}, folds[i])", f"(folds[i], {TRAIN_K})"), "pairs in the order (val_idx"),
         "float indices": (edit(PERM, "rng.permutation(n).astype(float), k)"), "integer indices"),
         "a copy of the generator (never advances)": (edit(PERM, "copy.deepcopy(rng).permutation(n), k)"), "sharing one generator"),
     }, "right": {
