@@ -234,18 +234,23 @@ def clone(src: Path, dst: Path, assignment: str, n: int) -> None:
     shutil.copy2(src / "gradebook.db", dst / "gradebook.db")
     with (src / "grades.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
-    bases = [r["student_id"] for r in rows]
-    for b in bases:
-        shutil.copytree(src / "autograded" / b, dst / "autograded" / b)
-    out = list(rows)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Gradebook(f"sqlite:///{dst / 'gradebook.db'}") as gb:
             scores = {}
+            for r in rows:
+                try:
+                    sub = gb.find_submission(assignment, r["student_id"])
+                except Exception:  # noqa: BLE001 - not graded: not cloned
+                    continue
+                scores[r["student_id"]] = {g.name: (g.auto_score, g.manual_score,
+                                                    g.needs_manual_grade)
+                                           for nb in sub.notebooks for g in nb.grades}
+            rows = [r for r in rows if r["student_id"] in scores]
+            bases = [r["student_id"] for r in rows]
             for b in bases:
-                sub = gb.find_submission(assignment, b)
-                scores[b] = {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade)
-                             for nb in sub.notebooks for g in nb.grades}
+                shutil.copytree(src / "autograded" / b, dst / "autograded" / b)
+            out = list(rows)
             for k in range(n - len(bases)):
                 b = bases[k % len(bases)]
                 name = f"{b}-x{k:03d}"

@@ -130,6 +130,29 @@ def test_a_hidden_check_most_of_the_class_fails_is_flagged():
     assert rp.check_table(subs[4:], lay)[0]["flagged"] is False     # 2 of 6: not most
 
 
+def test_similarity_ranks_the_planted_copies_first_without_grading():
+    """The synthetic class's answers straight from its specification: the near-copies
+    (renamed variables, changed comments) are the top pairs and the only flagged ones; blank
+    answers and answers equal to the solution never pair up."""
+    lay = rp.layout(A)
+    spec = sc.specification()
+    release = nbformat.read(str(sc.student(A)), as_version=4)
+    stubs = {cells.grade_id(c): c.source for c in release.cells if cells.role(c) == cells.ANSWER}
+    subs = [rp.Submission(name, "graded", answers=answers) for name, answers in spec.students.items()]
+    subs += [rp.Submission(name, "graded", answers=dict(stubs)) for name in spec.blanks]
+    subs += [rp.Submission("solution", "graded", answers={ex: sc._strip_markers(src) for ex, src
+                                                          in sc._solution_cells().items()})]
+    pairs, info = rp.similarity(subs, lay)
+    top = {frozenset((p.a, p.b)) for p in pairs[:len(spec.copy_pairs)]}
+    assert top == spec.copy_pairs
+    assert {frozenset((p.a, p.b)) for p in pairs if p.flagged} == spec.copy_pairs
+    assert all(p.similarity > 0.75 for p in pairs[:len(spec.copy_pairs)])
+    assert all(p.similarity < 0.4 for p in pairs[len(spec.copy_pairs):])
+    for p in pairs:
+        assert "blank" not in p.a + p.b and "solution" not in (p.a, p.b), p
+    assert "<mark>" in pairs[0].excerpt_a and ";;;;" not in pairs[0].excerpt_a
+
+
 def _class(lay):
     subs = [rp.Submission("bergeranna-12345", "graded", cells=_scores(lay)),
             rp.Submission("Anna-Berg-777", "graded", cells=_scores(lay, {"test_gradient_descent"})),
@@ -224,7 +247,8 @@ def test_the_report_counts_every_planted_mistake(graded_class):
     for ex in sc.EXERCISES:
         assert int(exercises[ex]["zero"]) == spec.failed[ex] + sc.BLANKS, ex
         assert int(exercises[ex]["full"]) == 40 - spec.failed[ex] - sc.BLANKS, ex
-    assert exercises["learning_rate_answer"]["graded"] == "0"
+    # nbgrader scores an unchanged written answer 0 by itself; these students left it blank
+    assert exercises["learning_rate_answer"]["zero"] == "40"
     mistakes = _rows(out / "report" / "mistakes.csv")
     counts = [int(r["count"]) for r in mistakes]
     assert counts == sorted(counts, reverse=True)

@@ -32,9 +32,13 @@ strings and comments do not count, so renamed variables do not hide a copy). Eac
 answer cells are one document. Excluded: the released template (the stubs), the given code
 (every other code cell of the release) and the reference solution's answers, so that blank
 answers and correct answers written as in the solution never count, and fingerprints shared
-by more than ``max(5, 10 %)`` of the class (a common mistake is not evidence of copying).
-A pair is flagged when its similarity (the larger share of either document found in the
-other) is at least ``threshold`` and the shared code is at least ``min_overlap`` tokens.
+by more than ``max(10, 20 %)`` of the class (a common mistake is not evidence of copying).
+A pair's *similarity* is the larger of the two shares: the part of a student's own code
+(the template excluded, solution-like code included) whose fingerprints are found in the
+other's, counting only fingerprints that are not excluded. So an answer that differs from
+the solution by one shared mistake is barely similar, a notebook of the same unusual code is
+nearly 100 %. A pair is flagged when its similarity is at least ``threshold`` (0.6) and the
+shared code is at least ``min_overlap`` (80) tokens of copydetect's filtered code.
 """
 from __future__ import annotations
 
@@ -120,7 +124,8 @@ class Layout:
     known: dict[str, dict[str, str]]          # test cell -> {id: label}
     hidden_from: dict[str, int]               # test cell -> first hidden line (1-based)
     sources: dict[str, list[str]]             # test cell -> source lines
-    boilerplate: list[str]                    # template, given code, reference answers
+    template: list[str]                       # the release's code cells: stubs, given code
+    reference: list[str]                      # the solution's answers
 
 
 def _labels(source: str) -> list[str]:
@@ -178,10 +183,10 @@ def layout(assignment: str) -> Layout:
             exercises[gid] = [gid]
             exercise_of[gid] = gid
     exercises = {ex: ts for ex, ts in exercises.items() if ts}
-    boilerplate = [c.source for c in rel.cells if c.cell_type == "code"]
-    boilerplate += [_strip_markers(c.source) for c in sol.cells if cells.role(c) == cells.ANSWER]
+    template = [c.source for c in rel.cells if c.cell_type == "code"]
+    reference = [_strip_markers(c.source) for c in sol.cells if cells.role(c) == cells.ANSWER]
     return Layout(assignment, tests, written, points, exercise_of, exercises, known,
-                  hidden_from, sources, boilerplate)
+                  hidden_from, sources, template, reference)
 
 
 def _strip_markers(source: str) -> str:
@@ -250,8 +255,15 @@ def _failed_line(out: dict, source_lines: list[str]) -> int | None:
 def read_submission(path: Path, name: str, status: str, lay: Layout,
                     scores: dict[str, CellScore]) -> Submission:
     sub = Submission(name, status, cells=dict(scores))
-    try:
-        nb = nbformat.read(str(path), as_version=4)
+    try:      # the graded notebook, as written by nbgrader (not validated again: speed)
+        import json
+
+        nb = nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        if nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+            return sub
+        for cell in nb.cells:
+            if isinstance(cell.get("source"), list):
+                cell["source"] = "".join(cell["source"])
     except Exception:  # noqa: BLE001 - a notebook that cannot be read has no answers to show
         return sub
     current = None
@@ -386,43 +398,62 @@ def check_table(subs: list[Submission], lay: Layout, flag_share: float = 0.5) ->
 
 # ---------------------------------------------------------------- similarity
 
+# Between two answers in a student's document: longer than a k-gram once tokenised, so that
+# no fingerprint spans two answers (each excluded text is fingerprinted with it on both sides)
+SEPARATOR = "\n" + ";" * 32 + "\n"
+
+
+def _without_separators(text: str) -> str:
+    """An excerpt without the separator lines (their marks kept, so tags stay balanced)."""
+    lines = [re.sub(";", "", line) if re.fullmatch(r"(?:;|</?mark>)+", line) else line
+             for line in text.split("\n")]
+    return "\n".join(line for line in lines if line != "").strip("\n")
+
+
 def _document(sub: Submission, lay: Layout) -> str:
-    parts = []
-    for ex in lay.exercises:
-        if ex in sub.answers:
-            parts.append(f"# --- {ex}\n{sub.answers[ex].rstrip()}\n")
-    return "\n".join(parts)
+    parts = [f"# {ex}\n{sub.answers[ex].rstrip()}\n" for ex in lay.exercises if ex in sub.answers]
+    return SEPARATOR + SEPARATOR.join(parts) + SEPARATOR
 
 
 def similarity(subs: list[Submission], lay: Layout, *, threshold: float = 0.6,
                min_overlap: int = 80, noise: int = 25, guarantee: int = 30,
-               max_share: float = 0.10, top: int = 8) -> tuple[list[Pair], dict]:
+               max_share: float = 0.20, top: int = 8) -> tuple[list[Pair], dict]:
     """Pairs of submissions with any shared code beyond the excluded text, most alike first."""
     import numpy as np
     from copydetect import CodeFingerprint, compare_files
     from copydetect.utils import get_token_coverage, highlight_overlap
 
     win = guarantee - noise + 1
-    bp: list = []
-    for text in lay.boilerplate:
-        bp.extend(CodeFingerprint("boilerplate.py", noise, 1, fp=io.StringIO(text)).hashes)
-    boiler = np.unique(np.array(bp, dtype=np.int64)) if bp else np.array([], dtype=np.int64)
-    docs, prints = {}, {}
+
+    def hashes(texts):
+        out: list = []
+        for text in texts:
+            out.extend(CodeFingerprint("excluded.py", noise, 1,
+                                       fp=io.StringIO(SEPARATOR + text + SEPARATOR)).hashes)
+        return np.unique(np.array(out, dtype=np.int64)) if out else np.array([], dtype=np.int64)
+
+    template = hashes(lay.template)
+    reference = set(hashes(lay.reference).tolist())
+    docs, prints, size = {}, {}, {}
     for s in subs:
         if s.status == "failed" or not s.answers:
             continue
-        docs[s.student] = _document(s, lay)
-        prints[s.student] = CodeFingerprint(f"{s.student}.py", noise, win, boilerplate=boiler,
-                                            fp=io.StringIO(docs[s.student]))
+        docs[s.student] = doc = _document(s, lay)
+        fp = CodeFingerprint(f"{s.student}.py", noise, win, boilerplate=template,
+                             fp=io.StringIO(doc))
+        size[s.student] = fp.token_coverage   # the student's own code, solution-like parts too
+        prints[s.student] = fp
     n = len(prints)
-    limit = max(5, math.ceil(max_share * n))
+    limit = max(10, math.ceil(max_share * n))
     df = Counter(h for fp in prints.values() for h in fp.hashes)
     common = {h for h, c in df.items() if c > limit}
+    drop = reference | common
     index: dict[int, list[str]] = defaultdict(list)
     for name, fp in prints.items():
-        if common:
-            fp.hashes = fp.hashes - common
-            for h in common:
+        gone = fp.hashes & drop
+        if gone:
+            fp.hashes = fp.hashes - gone
+            for h in gone:
                 fp.hash_idx.pop(h, None)
             fp.token_coverage = get_token_coverage(fp.hash_idx, fp.k, len(fp.filtered_code))
         for h in fp.hashes:
@@ -435,7 +466,8 @@ def similarity(subs: list[Submission], lay: Layout, *, threshold: float = 0.6,
     pairs = []
     for a, b in candidates:
         overlap, (sa, sb), slices = compare_files(prints[a], prints[b])
-        sa, sb = float(min(sa, 1.0)), float(min(sb, 1.0))
+        sa = float(min(1.0, sa * prints[a].token_coverage / max(size[a], 1)))
+        sb = float(min(1.0, sb * prints[b].token_coverage / max(size[b], 1)))
         sim = max(sa, sb)
         p = Pair(a, b, sim, sa, sb, int(overlap), sim >= threshold and overlap >= min_overlap)
         p.slices = slices  # type: ignore[attr-defined]
@@ -448,7 +480,7 @@ def similarity(subs: list[Submission], lay: Layout, *, threshold: float = 0.6,
                                             "<mark>", "</mark>", truncate=6, escape_html=True)
             else:
                 text = html.escape(docs[who])
-            setattr(p, attr, text)
+            setattr(p, attr, _without_separators(text))
     for p in pairs:
         p.__dict__.pop("slices", None)
     info = {"compared": n, "candidates": len(candidates), "common_fingerprints": len(common),
