@@ -68,6 +68,11 @@ PLANTED = {
         ("the-gradient-of-the-mean-loss-divided-by-n", 2),
 }
 
+# A mistake that also fails a later exercise: the in-place edit changes x_demo, the worked
+# example the next test cell copies, so that test fails too (unnamed). Students who make it
+# get no planted mistake in that later exercise.
+CASCADE = {("least_squares_loss", "computes the residuals in the caller's x"): "least_squares_gradient"}
+
 # Small right alternatives an honest student may write (at most one per student).
 HONEST_RIGHT = [("least_squares_loss", "dot product of residuals"),
                 ("least_squares_gradient", "design matrix"),
@@ -180,14 +185,18 @@ def specification(n_honest: int = 32) -> Spec:
             for _try in range(n_honest):
                 s = honest[slot % n_honest]
                 slot += 7          # coprime with 32: spreads mistakes over the class
-                if ex not in choice[s]:
+                blocked = any(later == ex and choice[s].get(first) == ("wrong", label_)
+                              for (first, label_), later in CASCADE.items())
+                if ex not in choice[s] and not blocked:
                     choice[s][ex] = ("wrong", label)
                     break
             else:
                 raise ValueError("the class is too small for the planted mistakes")
     for k, (ex, label) in enumerate(HONEST_RIGHT * 2):
         s = honest[(5 * k + 3) % n_honest]
-        if ex not in choice[s] and not any(kind == "right" for kind, _ in choice[s].values()):
+        blocked = any(later == ex and choice[s].get(first, (None, None))[1] == label_
+                      for (first, label_), later in CASCADE.items())
+        if ex not in choice[s] and not blocked and not any(kind == "right" for kind, _ in choice[s].values()):
             choice[s][ex] = ("right", label)
     for s in honest:
         spec.students[s] = {}
@@ -195,6 +204,11 @@ def specification(n_honest: int = 32) -> Spec:
             kind, label = choice[s].get(ex, (None, None))
             spec.students[s][ex] = _code(sources, ex, kind, label)
             _record(spec, ex, kind, label)
+            later = CASCADE.get((ex, label)) if kind == "wrong" else None
+            if later:
+                assert later not in choice[s], (s, later)
+                spec.failed[later] += 1
+                spec.unnamed[later] += 1
     return spec
 
 
