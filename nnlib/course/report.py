@@ -258,20 +258,22 @@ def read_submission(path: Path, name: str, status: str, lay: Layout,
     try:      # the graded notebook, as written by nbgrader (not validated again: speed)
         import json
 
-        nb = nbformat.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        nb = json.loads(path.read_text(encoding="utf-8"))
         if nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
             return sub
-        for cell in nb.cells:
+        for cell in nb["cells"]:
             if isinstance(cell.get("source"), list):
                 cell["source"] = "".join(cell["source"])
     except Exception:  # noqa: BLE001 - a notebook that cannot be read has no answers to show
         return sub
     current = None
-    for cell in nb.cells:
+    for cell in nb["cells"]:
+        if not isinstance(cell, dict):
+            continue
         r, gid = cells.role(cell), cells.grade_id(cell)
-        if r == cells.ANSWER and cell.cell_type == "code":
+        if r == cells.ANSWER and cell.get("cell_type") == "code":
             current = gid
-            sub.answers[gid] = cell.source
+            sub.answers[gid] = str(cell.get("source", ""))
             continue
         if r != cells.TEST or gid not in lay.points:
             continue
@@ -726,12 +728,16 @@ def render(lay: Layout, subs: list[Submission], ex_rows, m_rows, c_rows, pairs, 
     top = [p for p in pairs if p.flagged] or pairs[:3]
     out.append("<table><tr><th>pair</th><th>similarity</th><th>share of each found in the "
                "other</th><th>shared tokens</th><th>flagged</th></tr>")
-    for p in pairs[:max(10, len(top))]:
+    shown = pairs[:min(50, max(10, len(top)))]
+    for p in shown:
         cls = " class='flag'" if p.flagged else ""
         out.append(f"<tr{cls}><td>{_e(p.a)} &amp; {_e(p.b)}</td><td class=n>{p.similarity:.0%}</td>"
                    f"<td class=n>{p.sim_a:.0%} / {p.sim_b:.0%}</td><td class=n>{p.overlap}</td>"
                    f"<td>{'yes' if p.flagged else 'no'}</td></tr>")
     out.append("</table>")
+    if len(pairs) > len(shown):
+        out.append(f"<p class='muted'>{len(shown)} of {len(pairs)} pairs with shared code shown; "
+                   "all are in <code>report/similarity.csv</code>.</p>")
     for p in top[:8]:
         if not (p.excerpt_a or p.excerpt_b):
             continue
