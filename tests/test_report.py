@@ -109,6 +109,31 @@ def test_an_id_counts_only_from_a_failed_test_cell_that_can_print_it(tmp_path):
     assert [(r["mistake_id"], r["count"]) for r in rows] == [(MEAN_ID, 1), ("", 1)]
 
 
+def test_the_message_is_shown_as_the_feedback_shows_it(tmp_path):
+    """A message that quotes a hidden test line loses that line, as in the student's feedback."""
+    lay = rp.layout(A)
+    cell = "test_least_squares_loss"
+    hidden = lay.sources[cell][lay.hidden_from[cell]]          # the first hidden line
+    assert len(hidden.strip()) >= 8
+    evalue = f"least_squares_loss on 7 random points: wrong value\n  {hidden.strip()}\n  expected 1.0"
+    nb = _graded_copy({cell: ("CheckFailed", evalue, lay.hidden_from[cell] + 9)})
+    path = tmp_path / "graded.ipynb"
+    nbformat.write(nb, str(path))
+    sub = rp.read_submission(path, "bob", "graded", lay, _scores(lay, failed={cell}))
+    (f,) = sub.failures
+    assert f.hidden and hidden.strip() not in f.message
+    assert f.message == "CheckFailed: least_squares_loss on 7 random points: wrong value\n  expected 1.0"
+
+
+def test_a_class_where_nothing_was_graded_still_renders():
+    lay = rp.layout(A)
+    subs = [rp.Submission("bob", "failed")]
+    page = rp.render(lay, subs, rp.exercise_table(subs, lay), rp.mistake_table(subs, lay),
+                     rp.check_table(subs, lay), [], {"noise": 25, "compared": 0, "common_limit": 10,
+                                                     "threshold": 0.6, "min_overlap": 80}, {})
+    assert "<h2 id='similarity'>" in page and "not graded yet" in page
+
+
 def test_a_hidden_check_most_of_the_class_fails_is_flagged():
     lay = rp.layout(A)
     cell = "test_gradient_descent"

@@ -123,6 +123,7 @@ class Layout:
     exercises: dict[str, list[str]]           # exercise -> test cells (written: itself)
     known: dict[str, dict[str, str]]          # test cell -> {id: label}
     hidden_from: dict[str, int]               # test cell -> first hidden line (1-based)
+    hidden_lines: list[str]                   # hidden-test lines, as feedback removes them
     sources: dict[str, list[str]]             # test cell -> source lines
     template: list[str]                       # the release's code cells: stubs, given code
     reference: list[str]                      # the solution's answers
@@ -183,10 +184,14 @@ def layout(assignment: str) -> Layout:
             exercises[gid] = [gid]
             exercise_of[gid] = gid
     exercises = {ex: ts for ex, ts in exercises.items() if ts}
+    from .pipeline import significant, split_hidden
+
+    hidden_lines = significant([h for c in sol.cells if cells.role(c) == cells.TEST
+                                for h in split_hidden(c.source)[1]])
     template = [c.source for c in rel.cells if c.cell_type == "code"]
     reference = [_strip_markers(c.source) for c in sol.cells if cells.role(c) == cells.ANSWER]
     return Layout(assignment, tests, written, points, exercise_of, exercises, known,
-                  hidden_from, sources, template, reference)
+                  hidden_from, hidden_lines, sources, template, reference)
 
 
 def _strip_markers(source: str) -> str:
@@ -236,8 +241,12 @@ def _scores(folder: Path, lay: Layout) -> dict[str, dict[str, CellScore]]:
     return out
 
 
-def _message(evalue: str) -> str:
-    lines = [line.rstrip() for line in str(evalue).splitlines() if line.strip()]
+def _message(evalue: str, hidden: list[str]) -> str:
+    """The message as the student's feedback shows it: without the id line, without any
+    line that quotes a hidden test (pipeline.scrub), at most 8 lines."""
+    from .pipeline import scrub
+
+    lines = [line.rstrip() for line in scrub(str(evalue), hidden).splitlines() if line.strip()]
     lines = [line for line in lines if not ID_LINE.match(line)]
     return "\n".join(lines[:8])
 
@@ -303,7 +312,8 @@ def read_submission(path: Path, name: str, status: str, lay: Layout,
         hidden = bool(line and line > lay.hidden_from.get(gid, 10 ** 9))
         ename = str(out.get("ename", "Error"))
         sub.failures.append(Failure(name, exercise, gid, mistake, label,
-                                    f"{ename}: {_message(evalue)}", line, check, hidden))
+                                    f"{ename}: {_message(evalue, lay.hidden_lines)}", line, check,
+                                    hidden))
     return sub
 
 
