@@ -35,7 +35,7 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog=PROG,
-                                description="Course tooling: release, validate, grade, run.")
+                                description="Course tooling: release, validate, grade, report, run.")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("release", help="regenerate notebooks/ from solutions/ (all, or named ones)")

@@ -28,7 +28,11 @@ id changes at most the description of their own failed cell, never a score and n
 another student's record. An id the test cell cannot print counts as unnamed.
 
 **Similarity** uses copydetect (winnowing over the tokenised code, as MOSS does; names,
-strings and comments do not count, so renamed variables do not hide a copy). Each student's
+strings and comments do not count, so renamed variables do not hide a copy). Chosen over
+pycode_similar (AST diff per function, unmaintained since 2020, no excluded text), Dolos and
+JPlag (Node.js and Java programs, not a library of this environment) and MOSS (a web
+service: students' code would leave the grading machine): copydetect is a small pure-Python
+library (MIT, numpy and pygments), offline, with excluded ("boilerplate") code built in. Each student's
 answer cells are one document. Excluded: the released template (the stubs), the given code
 (every other code cell of the release) and the reference solution's answers, so that blank
 answers and correct answers written as in the solution never count, and fingerprints shared
