@@ -8,7 +8,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 # kernels of its own). TEST_JOBS=1 runs one worker; the grouping is in tests/conftest.py.
 TEST_JOBS ?= $(shell n=$$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: help venv lab test test-fast release validate grade formgrader run bench clean
+.PHONY: help venv lab test test-fast release validate grade report formgrader run bench clean
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/ (creates .venv on first use)"
@@ -17,6 +17,7 @@ help:
 	@echo "make release [NB=01]            regenerate notebooks/ from solutions/"
 	@echo "make validate NB=path.ipynb     run a notebook's tests, readable summary"
 	@echo "make grade SUBS=folder A=01 [JOBS=n]  autograde submissions, feedback, grades.csv"
+	@echo "make report A=01                after grade: class report (mistakes, similarity, CSVs)"
 	@echo "make formgrader A=01            JupyterLab on the gradebook of 'make grade' (written answers)"
 	@echo "make run [NB=01]                execute solution notebooks, seconds per notebook"
 	@echo "make bench [BENCH_ARGS=--skip-test-suite]  benchmarks -> bench/results/"
@@ -54,6 +55,9 @@ validate: $(STAMP)
 
 grade: $(STAMP)
 	$(BIN)/python -m nnlib.course grade $(SUBS) --assignment $(A) $(if $(JOBS),--jobs $(JOBS))
+
+report: $(STAMP)
+	$(BIN)/python -m nnlib.course report --assignment $(A)
 
 formgrader: $(STAMP)
 	NNLIB_GRADING_DIR=.grading/$(notdir $(wildcard solutions/$(A)*)) $(BIN)/jupyter lab $(ROOT_FLAG)

@@ -52,6 +52,7 @@ __all__ = [
     "dtype",
     "detached",
     "is_array",
+    "mistake_id",
 ]
 
 _asarray = np.asarray
@@ -93,6 +94,9 @@ class CheckFailed(AssertionError):
 
 def _fail(name: str, lines: Iterable[str]) -> None:
     __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
+    lines = list(lines)
+    ids = [line for line in lines if line.startswith(_ID_OPEN)]
+    lines = [line for line in lines if not line.startswith(_ID_OPEN)] + ids[:1]   # id last
     body = "\n".join("  " + line for line in lines)
     raise CheckFailed(f"{name}\n{body}")
 
@@ -277,6 +281,43 @@ def _all_close(actual: np.ndarray, cand: np.ndarray, rtol: float, atol: float) -
 
 # --- named and generic mistakes ---------------------------------------------------------
 
+_ID_OPEN = "[mistake: "
+_ID_MAX = 64
+
+
+def mistake_id(label: str) -> str:
+    """The stable identifier of a named mistake: its label as a slug (lower-case letters and
+    digits joined by ``-``, at most 64 characters, cut at a ``-``).
+
+    A failure that names a mistake ends with the line ``[mistake: <id>]``, which the class
+    report (``python -m nnlib.course report``) counts::
+
+        >>> mistake_id("Adam without bias correction")
+        'adam-without-bias-correction'
+    """
+    as_text(label, "label", "check.mistake_id", optional=False)
+    words, word = [], []
+    for ch in label.lower():
+        if ("a" <= ch <= "z") or ("0" <= ch <= "9"):
+            word.append(ch)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    slug = "-".join(words)
+    if len(slug) > _ID_MAX:
+        cut = slug.rfind("-", 0, _ID_MAX + 1)
+        slug = slug[:cut if cut > 0 else _ID_MAX]
+    return slug or "unnamed"
+
+
+def _named(label: Any) -> list[str]:
+    """The hint naming a matched mistake, and its id line."""
+    text = str(label)
+    return [f"hint: your answer matches {text}.", f"{_ID_OPEN}{mistake_id(text)}]"]
+
+
 def _mistake_lines(actual: np.ndarray, mistakes: Mapping[str, Any] | None,
                    rtol: float, atol: float) -> list[str]:
     """The hint naming the known mistake that ``actual`` matches; nothing when none does,
@@ -292,7 +333,7 @@ def _mistake_lines(actual: np.ndarray, mistakes: Mapping[str, Any] | None,
         if _all_close(actual, cand, max(rtol, 1e-6), max(atol, 1e-9)):
             matched.append(label)
     if len(matched) == 1:
-        return [f"hint: your answer matches {matched[0]}."]
+        return _named(matched[0])
     if matched:
         return ["hint: on this input your answer matches several known mistakes at once, so "
                 "none is named; go through your code step by step."]
@@ -567,7 +608,7 @@ def equal(actual: Any, expected: Any, name: str = "value", *,
                        if (isinstance(cand, (str, bool)) or cand is None)
                        and _same_plain(actual, cand)]
             if len(matched) == 1:
-                lines.append(f"hint: your answer matches {matched[0]}.")
+                lines += _named(matched[0])
             _fail(f"{name}: wrong value", lines + extra)
         return
     act = _to_numpy(actual, name)

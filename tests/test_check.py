@@ -301,6 +301,55 @@ def test_several_matching_named_mistakes_name_none():
         check.close(8.0, 2.0, "f(2)", mistakes={"x squared": 4.0, "twice x": 4.0, "x cubed": 8.0})
 
 
+def test_a_named_mistake_ends_with_its_stable_id():
+    """The class report counts mistakes by the id on the message's last line: the label as a
+    slug, the same for every check and input that names it, after every other line."""
+    with pytest.raises(CheckFailed) as exc:
+        check.close(np.zeros(3), [1.0, 2.0, 3.0], "m_hat", hint="see the lecture.",
+                    mistakes={"Adam without bias correction": np.zeros(3)})
+    lines = str(exc.value).splitlines()
+    assert lines[-1] == "  [mistake: adam-without-bias-correction]"
+    assert "  hint: your answer matches Adam without bias correction." in lines
+    assert "  hint: see the lecture." in lines[:-1]
+    with pytest.raises(CheckFailed) as exc:                      # equal, on strings and arrays
+        check.equal("tanh", "relu", "act", mistakes={"The hidden layer's activation (tanh)!": "tanh"})
+    assert str(exc.value).splitlines()[-1] == "  [mistake: the-hidden-layer-s-activation-tanh]"
+    with pytest.raises(CheckFailed) as exc:
+        check.equal([3, 4], [4, 5], "counts", mistakes={"a count off by one": [3, 4]})
+    assert str(exc.value).endswith("[mistake: a-count-off-by-one]")
+    with pytest.raises(CheckFailed) as exc:                      # also when not finite
+        check.close([np.inf], [1.0], "p", mistakes={"exp overflowing": [np.inf]})
+    assert str(exc.value).endswith("[mistake: exp-overflowing]")
+
+
+def test_no_id_without_exactly_one_named_mistake():
+    for actual, mistakes in ((4.0, {"x squared": 4.0, "twice x": 4.0}), (5.0, {"x squared": 4.0}),
+                             (4.0, None)):
+        with pytest.raises(CheckFailed) as exc:
+            check.close(actual, 2.0, "f(2)", mistakes=mistakes)
+        assert "[mistake:" not in str(exc.value)
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("Adam without bias correction", "adam-without-bias-correction"),
+    ("the gradient with its sign flipped (y - f instead of f - y)",
+     "the-gradient-with-its-sign-flipped-y-f-instead-of-f-y"),
+    ("  *ascent*: +alpha  ", "ascent-alpha"),
+    ("x" * 70, "x" * 64),
+    ("a trajectory whose rows all share one array updated in place (use phi = phi - ...)",
+     "a-trajectory-whose-rows-all-share-one-array-updated-in-place-use"),
+    ("???", "unnamed"),
+])
+def test_mistake_id_is_a_short_slug(label, expected):
+    assert check.mistake_id(label) == expected
+    assert len(expected) <= 64
+
+
+def test_mistake_id_rejects_a_non_string():
+    with pytest.raises(TypeError, match="check.mistake_id: `label` must be a string"):
+        check.mistake_id(3)
+
+
 def test_a_mistake_that_cannot_be_evaluated_is_skipped():
     with pytest.raises(CheckFailed, match="matches half of it"):
         check.close(1.0, 2.0, mistakes={"broken": lambda: 1 / 0, "half of it": 1.0})

@@ -1,4 +1,4 @@
-"""Command line: python -m nnlib.course {release,validate,grade,run,pack,unpack} ...
+"""Command line: python -m nnlib.course {release,validate,grade,report,run,pack,unpack} ...
 
 release, validate, run, pack and unpack report every error they expect (a missing file, a
 file that is not a notebook, a malformed text form, an unknown assignment, a failed
@@ -35,7 +35,7 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog=PROG,
-                                description="Course tooling: release, validate, grade, run.")
+                                description="Course tooling: release, validate, grade, report, run.")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("release", help="regenerate notebooks/ from solutions/ (all, or named ones)")
@@ -59,6 +59,16 @@ def main(argv: list[str] | None = None) -> int:
                    help="grade without bubblewrap isolation (student code runs with your rights)")
     g.add_argument("--cell-timeout", type=int, default=None,
                    help="seconds a cell may run (default: nbgrader_config.py, 120)")
+
+    c = sub.add_parser("report", help="after grade: the class report (mistakes counted by name, "
+                       "score distributions, similar submissions, per-cell and LMS CSVs)")
+    c.add_argument("--assignment", "-a", required=True, help="assignment id or prefix, e.g. 01")
+    c.add_argument("--out", type=Path, default=None,
+                   help="grading folder of `grade` (default .grading/<assignment>)")
+    c.add_argument("--threshold", type=float, default=0.6,
+                   help="similarity (0-1) from which a pair is flagged (default 0.6)")
+    c.add_argument("--min-overlap", type=int, default=80,
+                   help="shared code tokens a flagged pair needs at least (default 80)")
 
     x = sub.add_parser("run", help="execute solution notebooks and print seconds per notebook")
     x.add_argument("assignments", nargs="*")
@@ -97,6 +107,10 @@ def _run_command(a: argparse.Namespace) -> int:
         return grade(a.submissions, a.assignment, a.out, a.id_pattern,
                      jobs=a.jobs, sandbox=False if a.no_sandbox else None,
                      cell_timeout=a.cell_timeout)
+    if a.command == "report":
+        from .report import report
+        report(a.assignment, a.out, threshold=a.threshold, min_overlap=a.min_overlap)
+        return 0
     if a.command == "run":
         from .run import run
         return run(a.assignments, save=a.save)
