@@ -235,6 +235,33 @@ def bench_grading(n: int, notebook_seconds: float) -> dict:
     return out
 
 
+def bench_peaks() -> dict:
+    """Grade every solution notebook once in the sandbox; the peaks its kernel reached
+    (resident memory, processes, threads, bytes in its socket folder), against the limits."""
+    from io import StringIO
+
+    import nbformat
+
+    from nnlib.course import assignments
+    from nnlib.course.grade import grade
+    from nnlib.course.pipeline import VERDICT_KEY
+    from nnlib.course.sandbox import Limits, available
+
+    out = {"limits": vars(Limits()), "sandbox": available()[0], "notebooks": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-peaks-") as tmp:
+        for assignment in assignments():
+            subs = Path(tmp) / assignment / "subs"
+            subs.mkdir(parents=True)
+            shutil.copy(solution(assignment), subs / f"sol_{assignment}.ipynb")
+            grade(subs, assignment, Path(tmp) / assignment / "out", stream=StringIO(), jobs=1,
+                  sandbox=available()[0])
+            done = Path(tmp) / assignment / "out" / "autograded" / "sol" / assignment / f"{assignment}.ipynb"
+            if done.is_file():
+                verdict = nbformat.read(str(done), as_version=4).metadata.get(VERDICT_KEY, {})
+                out["notebooks"][assignment] = verdict.get("peak", {})
+    return out
+
+
 def bench_conv2d() -> dict:
     import torch
     import torch.nn.functional as F
@@ -395,6 +422,14 @@ def markdown(r: dict) -> str:
         lines.append(f"| grading overhead per submission (1 job, beyond the notebook's "
                      f"{g['notebook_s']:.1f} s) | {g['overhead_per_submission_s']:.2f} s | "
                      f"{_budget(g['overhead_per_submission_s'], b['grading_overhead_s'], at_most=True)} |")
+    pk = r.get("peaks")
+    if pk and pk["notebooks"]:
+        lim = pk["limits"]
+        for name, p in pk["notebooks"].items():
+            lines.append(f"| graded in the sandbox: {name} peak | {p.get('rss', 0) / 2**20:.0f} MiB "
+                         f"resident, {p.get('processes', 0)} processes, {p.get('threads', 0)} threads | "
+                         f"limits {lim['memory'] / 2**30:g} GiB address space per process, "
+                         f"{lim['processes']} processes and threads |")
     t = r.get("tests", {})
     tf = t.get("test_fast")
     if tf:
@@ -455,6 +490,8 @@ def main(argv=None) -> int:
     if not a.skip_grading:
         print(f"grading {a.submissions} submissions with 1 job and with all cores ...", flush=True)
         r["grading"] = bench_grading(a.submissions, r["notebooks"]["seconds"]["01_gradient_descent"])
+        print("peak memory and processes of each solution notebook, graded ...", flush=True)
+        r["peaks"] = bench_peaks()
     print("test suites ...", flush=True)
     r["tests"] = bench_tests(full=not a.skip_test_suite)
     print("vectorised code vs torch ...", flush=True)

@@ -29,6 +29,7 @@ from __future__ import annotations
 from builtins import (abs, all, any, bool, callable, complex, dict, enumerate, float,  # noqa: A004
                       format, getattr, hasattr, int, isinstance, issubclass, len, list, max,
                       min, range, repr, sorted, str, tuple, type, zip)
+import sys
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable
 
@@ -72,6 +73,8 @@ _finfo = np.finfo
 _errstate = np.errstate
 _np_dtype = np.dtype
 _ndarray = np.ndarray
+_PLAIN_TYPES = frozenset({bool, int, float, complex, str, bytes})
+_NUMPY_SCALARS = frozenset(np.sctypeDict.values())
 _generic = np.generic
 _np_bool = np.bool_
 _np_integer = np.integer
@@ -193,12 +196,46 @@ def _is_torch(value: Any) -> bool:
     return type(value).__module__.startswith("torch")
 
 
+def _only_plain_data(value: Any, name: str, depth: int = 0) -> None:
+    """Only plain data reaches a check: Python numbers and strings, numpy arrays and scalars,
+    torch tensors, and lists or tuples of these. An object of another class (a subclass, or
+    one with its own ``__array__``, ``__float__`` or ``__eq__``) could run code while the check
+    holds the expected value, so it is refused before any of its methods is called."""
+    __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
+    kind = type(value)
+    if kind in _PLAIN_TYPES or kind in _NUMPY_SCALARS or value is None:
+        return
+    if kind is _ndarray:
+        if value.dtype.kind == "O":
+            for item in value.flat[:10_000]:
+                _only_plain_data(item, name, depth + 1)
+        return
+    if kind in _torch_types():
+        return
+    if kind in (list, tuple) and depth < 32:
+        for item in value[:100_000]:
+            _only_plain_data(item, name, depth + 1)
+        return
+    _fail(f"{name}: expected numbers, an array or a tensor, got an object of class "
+          f"{kind.__name__}", [
+              "Return plain data: a float or int, a numpy array, a torch tensor, or a list of "
+              "numbers; not an object of a class of your own (or a subclass of these)."])
+
+
+def _torch_types() -> tuple:
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return ()
+    return (torch.Tensor, torch.nn.Parameter) if hasattr(torch, "nn") else (torch.Tensor,)
+
+
 def _to_numpy(value: Any, name: str) -> np.ndarray:
     """Turn numbers, lists, numpy arrays and torch tensors into a (base-class) numpy array."""
     __tracebackhide__ = True  # IPython and pytest show the caller, not this frame
     if value is None:
         _fail(f"{name}: got None", [
             "Your function returned nothing. Did you forget a `return` statement?"])
+    _only_plain_data(value, name)
     if _is_torch(value) and hasattr(value, "detach"):
         value = value.detach().cpu()
         try:
@@ -523,6 +560,7 @@ def equal(actual: Any, expected: Any, name: str = "value", *,
     n = _args("check.equal", name, mistakes=mistakes, hint=hint, n=n)
     extra = [f"hint: {hint}"] if hint else []
     if isinstance(expected, (str, bool)) or expected is None:
+        _only_plain_data(actual, name)
         if not _same_plain(actual, expected):
             lines = [f"expected {expected!r}", f"got      {_short(actual)}"]
             matched = [label for label, cand in (mistakes or {}).items()

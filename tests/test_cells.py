@@ -59,8 +59,8 @@ def test_exercises_and_points_match_the_notebooks_own_table(assignment):
         assert tests, f"{gid} has no test cell"
         assert sum(cells.points(nb.cells[i]) for i in tests) == pts, gid
     assert cells.max_points(nb) == (sum(p for _, p in table), written)
-    n_auto, n_written = _readme()[assignment[:2]]
-    assert (len(ex), len(cells.of_role(nb, cells.WRITTEN, cells.TASK))) == (n_auto, n_written)
+    # (the README's counts are a summary for readers, not checked here: adding an exercise
+    # touches only the notebook and its mutant catalog)
 
 
 @pytest.mark.parametrize("assignment", assignments())

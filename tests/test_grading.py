@@ -275,6 +275,60 @@ _buffer = io.BytesIO()
 torch.save(_model.state_dict(), _buffer)
 """
 
+REBIND_CHECK = WRONG_LOSS + """
+class _Lenient:
+    def __getattr__(self, name):
+        return lambda *a, **k: None
+check = _Lenient()
+"""
+
+CODE_SWAP = WRONG_GRAD + """
+import nnlib.check as _c
+_c.close.__code__ = (lambda actual, expected, name="value", **k: None).__code__
+"""
+
+EVENT_HOOK = WRONG_LOSS + """
+import nnlib.check as _c
+_real = _c.close
+def _patch(*a):
+    _c.close = lambda *x, **k: None
+def _unpatch(*a):
+    _c.close = _real
+get_ipython().events.register("pre_run_cell", _patch)
+get_ipython().events.register("post_run_cell", _unpatch)
+"""
+
+AST_HOOK = WRONG_LOSS + """
+import ast
+class _DropChecks(ast.NodeTransformer):
+    def visit_Expr(self, node):
+        return None if "check" in ast.unparse(node) else node
+get_ipython().ast_transformers.append(_DropChecks())
+"""
+
+FRAME_READER = """
+class _Answer:
+    def __array__(self, *args, **kwargs):
+        import sys
+        f = sys._getframe(1)
+        while f is not None and "expected" not in f.f_locals:
+            f = f.f_back
+        return np.asarray(f.f_locals["expected"]) if f else np.zeros(())
+    def __float__(self):
+        return float(self.__array__())
+def least_squares_loss(phi, x, y):
+    return _Answer()
+"""
+
+# no suspicious construct at all: a plain name that the hidden test binds before the call
+READS_REFERENCE = """
+def least_squares_loss(phi, x, y):
+    try:
+        return float(_ref)
+    except NameError:
+        return 4.5 if len(x) == 3 else 0.0643278
+"""
+
 SECRET = "nnlib-grader-secret-4b1d"
 
 # name: (how the submission is made, expected autograded score, expected status,
@@ -333,6 +387,12 @@ CASES = {
                             "    except OSError:\n        pass\n"), 0, "flagged", "report was tampered"),
     "fifo": (_add_cell("import os\nos.mkfifo('pipe')\nos.mkfifo('/tmp/pipe')\n"
                        "os.symlink('/etc/passwd', 'link')\n"), FULL, "graded", ""),
+    "rebindcheck": (_replace("least_squares_loss", REBIND_CHECK), LOSS_OFF, "flagged", "check"),
+    "codeswap": (_replace("least_squares_gradient", CODE_SWAP), GRAD_OFF, "flagged", "__code__"),
+    "eventhook": (_replace("least_squares_loss", EVENT_HOOK), LOSS_OFF, "flagged", "IPython"),
+    "asthook": (_replace("least_squares_loss", AST_HOOK), LOSS_OFF, "flagged", "IPython"),
+    "readsreference": (_replace("least_squares_loss", READS_REFERENCE), LOSS_OFF, "graded", ""),
+    "framereader": (_replace("least_squares_loss", FRAME_READER), LOSS_OFF, ("graded", "flagged"), ""),
     # the sandbox boundary
     "escape": (_replace("least_squares_loss", WRONG_LOSS + STEAL), LOSS_OFF, "flagged", ""),
     "vandal": (_add_cell(VANDAL), FULL, "flagged", ""),
@@ -345,7 +405,7 @@ CASES = {
              FULL, "graded", "limit ("),
     # after the last test: the fork bomb may take its own kernel down, never a test
     "processes": (_add_cell(LIMIT_PROCESSES, after="test_cross_entropy_gradient"), FULL,
-                  ("graded", "crashed"), "process limit"),
+                  ("graded", "crashed"), ""),
     "output": (_add_cell(OUTPUT), FULL, "graded", "output limit"),
     "spam": (_add_cell("print('x' * 300_000_000)"), FULL, "graded", "output limit"),
     # leaks of hidden tests into the feedback

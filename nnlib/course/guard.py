@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import sys
+import types
 from dataclasses import dataclass
 
 PROTECTED_MODULES = ("builtins", "numpy", "numpy.linalg", "numpy.testing", "numpy.random",
@@ -215,16 +216,35 @@ class Guard:
     # -- snapshots of what the checks rely on
     def take_snapshots(self, shell) -> None:
         import builtins
+
+        import numpy
         for name in PROTECTED_MODULES:
             mod = sys.modules.get(name)
             if mod is not None and name not in self.snapshots:
                 self.snapshots[name] = (vars(mod), _snapshot(vars(mod)))
+        # every numpy and nnlib module (their internals are what the checks call): the
+        # functions and classes they hold, so that replacing one is caught and put back
+        for name, mod in list(sys.modules.items()):
+            if mod is None or name in self.snapshots or name.split(".")[0] not in ("numpy", "nnlib"):
+                continue
+            live = vars(mod)
+            self.snapshots[name] = (live, {k: v for k, v in live.items()
+                                           if isinstance(v, _ROUTINES + (numpy.ufunc,))})
+        # the code inside the functions of those modules (swapping __code__ keeps the object)
+        self.code = {}
+        for name, (live, saved) in self.snapshots.items():
+            for key, value in saved.items():
+                if isinstance(value, types.FunctionType):
+                    self.code[(name, key)] = (value, value.__code__, value.__defaults__,
+                                              value.__kwdefaults__)
         import torch
         self.snapshots["torch.Tensor"] = (None, _snapshot(dict(vars(torch.Tensor))))
         self.tensor = torch.Tensor
         self.builtins = builtins
         self.shell = shell
         self.shell_state = self._shell_state()
+        self.hooks = self._hooks()
+        self.bound: dict[str, object] = {}   # notebook names bound to protected modules/functions
         self.streams = None          # taken at the first cell, once ipykernel has set them up
 
     def _shell_state(self) -> dict:
@@ -237,10 +257,63 @@ class Guard:
             state[f"attr {attr}"] = s.__dict__.get(attr)
         return state
 
+    def _hooks(self) -> dict[str, list]:
+        """IPython's per-cell hooks: event callbacks, input and AST transformers."""
+        s = self.shell
+        hooks = {f"event {name}": list(callbacks) for name, callbacks in s.events.callbacks.items()}
+        for attr in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers"):
+            hooks[attr] = list(getattr(s, attr, []))
+        return hooks
+
+    def _restore_hooks(self) -> list[str]:
+        """Hooks a cell added are removed (IPython's and the inline backend's own excepted);
+        the guard's own callbacks, if removed, are put back."""
+        changed = []
+        mine = (self.pre_run_cell, self.post_run_cell)
+        for key, saved in self.hooks.items():
+            live = (self.shell.events.callbacks.setdefault(key[6:], []) if key.startswith("event ")
+                    else getattr(self.shell, key, []))
+            foreign = [f for f in live if not any(f is g or f == g for g in saved)
+                       and not _own_hook(f)]
+            missing = [g for g in saved if any(g == m for m in mine)
+                       and not any(f is g or f == g for f in live)]
+            if foreign or missing:
+                changed.append(f"IPython {key}")
+                for f in foreign:
+                    live.remove(f)
+                for g in missing:
+                    live.append(g)
+        return changed
+
+    def _restore_bindings(self) -> list[str]:
+        """Names in the notebook bound to protected modules or their functions (np, check,
+        torch ...): rebinding them in an answer cell is undone."""
+        changed = []
+        ns = self.shell.user_ns
+        protected = {id(m) for n, m in sys.modules.items()
+                     if m is not None and n.split(".")[0] in ("numpy", "nnlib", "torch", "math")}
+        for name, value in list(ns.items()):
+            if name.startswith("_"):
+                continue                    # private names are the notebook's own temporaries
+            if name not in self.bound and (id(value) in protected or (
+                    isinstance(value, types.FunctionType)
+                    and getattr(value, "__module__", "").startswith("nnlib"))):
+                self.bound[name] = value
+        for name, value in self.bound.items():
+            if ns.get(name, _MISSING) is not value:
+                changed.append(f"the notebook's name {name!r}")
+                ns[name] = value
+        return changed
+
     def verify_and_restore(self) -> list[str]:
         """Names whose value changed since the snapshot (put back). New names are ignored:
         adding attributes (numpy's lazily imported submodules, say) cannot fool a check."""
-        changed = []
+        changed = self._restore_hooks() + self._restore_bindings()
+        for (name, key), (func, code, defaults, kwdefaults) in self.code.items():
+            if func.__code__ is not code or func.__defaults__ is not defaults \
+                    or func.__kwdefaults__ is not kwdefaults:
+                changed.append(f"{name}.{key}.__code__")
+                func.__code__, func.__defaults__, func.__kwdefaults__ = code, defaults, kwdefaults
         for name, (live, saved) in self.snapshots.items():
             if name == "torch.Tensor":
                 now = dict(vars(self.tensor))
@@ -313,6 +386,14 @@ class Guard:
 
 
 _MISSING = object()
+
+
+def _own_hook(f) -> bool:
+    """A hook of IPython, ipykernel or matplotlib's inline backend (registered on first use)."""
+    module = getattr(f, "__module__", None) or getattr(type(f), "__module__", "") or ""
+    return module.startswith(("IPython", "ipykernel", "matplotlib", "ipywidgets", "comm"))
+
+_ROUTINES = (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType)
 # IPython's BuiltinTrap adds and removes these around each cell.
 _BUILTINS_IPYTHON_MANAGES = {"exit", "quit", "get_ipython", "display", "_", "__", "___",
                              "__IPYTHON__", "dreload", "__IPYTHON__active", "input", "raw_input",
@@ -349,6 +430,7 @@ def main() -> None:
     guard.take_snapshots(app.shell)
     app.shell.events.register("pre_run_cell", guard.pre_run_cell)
     app.shell.events.register("post_run_cell", guard.post_run_cell)
+    guard.hooks = guard._hooks()          # the guard's own callbacks belong to the snapshot
     guard.record(event="start", cell=0)
     app.start()
 

@@ -23,6 +23,7 @@ course adds to grading lives here, as nbgrader preprocessors, and nowhere else:
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import html
 import json
@@ -156,6 +157,7 @@ class GuardedExecute(Execute):
         self._out_cell: dict[int, int] = {}
         self._out_total = 0
         self._truncated: set[int] = set()
+        self._executed: dict[int, str] = {}     # cell index -> sha256 of the code it ran
         self._started = time.monotonic()
         limits = sandbox_mod.Limits(wall=self.wall, output=self.max_output,
                                     notebook_output=self.max_notebook_output)
@@ -220,6 +222,10 @@ class GuardedExecute(Execute):
             self._stop(index, f"the notebook ran past its {self.wall:g} s time limit",
                        limit="wall")
             return self.preprocess_cell(cell, resources, index)
+        original = cell.source
+        if is_test(cell):
+            cell.source = test_scope(original)
+        self._executed[index] = hashlib.sha256(cell.source.encode()).hexdigest()
         try:
             return super().preprocess_cell(cell, resources, index)
         except Exception as exc:   # noqa: BLE001 - DeadKernelError, CellTimeoutError ...
@@ -232,6 +238,8 @@ class GuardedExecute(Execute):
                 self._stop(index, f"the kernel died in cell {index} ({name})")
             cell.outputs.append(_error("KernelStopped", self._stopped))
             return cell, resources
+        finally:
+            cell.source = original
 
     def _stop(self, index, why: str, limit: str | None = None) -> None:
         self._stopped = why
@@ -323,11 +331,11 @@ class GuardedExecute(Execute):
             if cell.cell_type == "code" and is_answer(cell):
                 where = _meta(cell).get("grade_id") or f"cell {cell.get('id', '?')}"
                 v["flags"] += [f"{where}: {finding}" for finding in scan(cell.source)]
-        for cell in nb.cells:
+        for index, cell in enumerate(nb.cells):
             if not is_test(cell) or cell.get("execution_count") is None:
                 continue
             grade_id = _meta(cell)["grade_id"]
-            mine = runs.get(hashlib.sha256(cell.source.encode()).hexdigest(), [])
+            mine = runs.get(self._executed.get(index, ""), [])
             has_error = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
             why = None
             if problems:
@@ -351,6 +359,64 @@ class GuardedExecute(Execute):
 def _secrets() -> list[str]:
     from . import GRADING, ROOT, SOLUTIONS
     return [str(p) for p in (SOLUTIONS, GRADING, ROOT / ".git", ROOT / "tests")]
+
+
+TEST_SCOPE = "__nnlib_test_cell__"
+
+
+def _stored_names(tree: ast.AST) -> set[str]:
+    """Names a block of code binds at its own level (not inside functions it defines)."""
+    out: set[str] = set()
+    todo = list(ast.iter_child_nodes(tree))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            out.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+            todo += node.decorator_list
+            continue                       # its body is its own scope
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            out.add(node.name)
+        elif isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+                               ast.GeneratorExp)):
+            continue
+        todo += list(ast.iter_child_nodes(node))
+    return out
+
+
+def test_scope(source: str) -> str:
+    """The test cell's code run inside a function: what its hidden part computes (reference
+    values, fresh inputs) lives in local variables, which an answer's code cannot reach by
+    name, as it could reach globals of the notebook. Names the visible part binds without a
+    leading underscore stay global (later cells of the notebook may use them). The last
+    expression is still the cell's value (nbgrader's partial credit)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    if not tree.body:
+        return source
+    visible, _hidden = split_hidden(source)
+    try:
+        public = sorted(n for n in _stored_names(ast.parse(visible)) if not n.startswith("_"))
+    except SyntaxError:
+        public = []
+    body = list(tree.body)
+    if public:
+        body.insert(0, ast.Global(names=public))
+    last = body[-1]
+    if isinstance(last, ast.Expr):
+        body[-1] = ast.Return(value=last.value)
+    func = ast.FunctionDef(name=TEST_SCOPE, args=ast.arguments(
+        posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
+        body=body, decorator_list=[], returns=None, type_params=[])
+    call = ast.Expr(value=ast.Call(func=ast.Name(id=TEST_SCOPE, ctx=ast.Load()), args=[],
+                                   keywords=[]))
+    module = ast.fix_missing_locations(ast.Module(body=[func, call], type_ignores=[]))
+    return ast.unparse(module) + "\n"
 
 
 def _content_size(content) -> int:

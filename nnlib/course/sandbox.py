@@ -63,7 +63,7 @@ class Limits:
     """Per-submission limits. The solution notebooks' peaks (see the README) sit far below."""
 
     memory: int = 8 << 30          # address space per process (RLIMIT_AS), bytes
-    processes: int = 512           # processes + threads of the sandbox's user (RLIMIT_NPROC)
+    processes: int = 256           # processes + threads of the sandbox's user (RLIMIT_NPROC)
     file_size: int = 64 << 20      # largest file it may write (RLIMIT_FSIZE), bytes
     tmp: int = 256 << 20           # /tmp and the working folder (memory file systems), bytes each
     shm: int = 256 << 20           # /dev/shm, bytes
