@@ -27,6 +27,8 @@ MUTANTS = {
         "squeezed: a 0-d array for one input": (E(OUT, "return np.squeeze(phi[0] + h @ phi[1:])"), "wrong shape"),
         "returns a list": (E(OUT, "return list(phi[0] + h @ phi[1:])"), ARR),
         "integer ReLU: int arrays stay int": (E(RELU, "h = np.maximum(0, "), F64),
+        "computed in float32, returned as float64": (E(OUT, "return (phi[0] + h @ phi[1:]).astype(np.float32).astype(float)"),
+                                                     "float32"),
     }, "right": {
         "loop over the units": fn("def shallow_forward(x, theta, phi):", "y = np.full(len(x), float(phi[0]))",
                                   "for d in range(len(theta)):",
