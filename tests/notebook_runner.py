@@ -77,8 +77,7 @@ def run_with_mutants(assignment: str, mutants: dict[str, dict]) -> list[Outcome]
                         entry, expect = (entry if isinstance(entry, tuple) else (entry, None))
                         name = f"{assignment}:{grade_id}:{kind}:{label}"
                         try:
-                            # legacy catalogs give the whole replacement code as a string
-                            code = entry if isinstance(entry, str) else mutate(entry, cell.source, name)
+                            code = mutate(entry, cell.source, name)
                         except StaleMutant as exc:
                             outcomes.append(Outcome(grade_id, kind, label, exc, expect))
                             continue
