@@ -80,13 +80,19 @@ def test_solution_full_marks_and_blank_zero(tmp_path, assignment):
     shutil.copy(solution(assignment), subs / f"sol_{assignment}.ipynb")      # flat LMS layout
     (subs / "blank").mkdir()                                                   # folder layout
     shutil.copy(student(assignment), subs / "blank" / f"{assignment}.ipynb")
+    # the solution again, ending with a cell that prints every cell the kernel ran (the
+    # hidden tests included) into its own output: the feedback must not show them
+    leaky = nbformat.read(str(solution(assignment)), as_version=4)
+    leaky.cells.append(nbformat.v4.new_code_cell("print('\\n'.join(In))"))
+    nbformat.write(leaky, str(subs / f"leaky_{assignment}.ipynb"))
     code, log = _grade(subs, tmp_path / "out", assignment, jobs=2)
     rows = _rows(tmp_path / "out")
-    assert code == 0, log
+    assert rows["leaky"]["autograded_score"] == rows["sol"]["autograded_score"], log
+    assert code in (0, 1) and rows["leaky"]["status"] in ("graded", "flagged"), log
     assert rows["sol"]["status"] == "graded" and rows["blank"]["status"] == "graded", log
     assert float(rows["sol"]["autograded_score"]) == float(rows["sol"]["autograded_max"]) > 0, log
     assert float(rows["blank"]["autograded_score"]) == 0.0, log
-    for who in ("sol", "blank"):
+    for who in ("sol", "blank", "leaky"):
         assert (tmp_path / "out" / "feedback" / who / assignment / f"{assignment}.html").is_file()
     hidden = _hidden_lines(assignment)
     assert hidden, f"{assignment} has no hidden tests"

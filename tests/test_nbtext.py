@@ -46,3 +46,10 @@ def test_pack_roles_and_errors():
         nbtext.pack("# %% solutoin id=a\nx")
     with pytest.raises(ValueError, match="duplicate cell ids"):
         nbtext.pack("# %% solution id=a\nx\n# %% solution id=a\ny")
+
+
+def test_points_that_are_not_a_number_are_named():
+    import pytest
+    from nnlib.course.nbtext import pack
+    with pytest.raises(ValueError, match=r"points must be a number, got 'abc'"):
+        pack("# %% tests id=t points=abc\nx = 1\n", "bad.txt")

@@ -124,15 +124,15 @@ def collect(folder: Path, id_pattern: str | None = None) -> list[Submission]:
     """Find one plain notebook file per student in ``folder`` (either layout)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise SystemExit(f"grade: submissions folder not found: {folder}")
+        raise SystemExit(f"submissions folder not found: {folder}")
     pattern = None
     if id_pattern is not None:
         try:
             pattern = re.compile(id_pattern)
         except re.error as exc:
-            raise SystemExit(f"grade: --id-pattern is not a valid regular expression: {exc}")
+            raise SystemExit(f"--id-pattern is not a valid regular expression: {exc}")
         if "student" not in pattern.groupindex:
-            raise SystemExit("grade: --id-pattern needs a group named student, e.g. "
+            raise SystemExit("--id-pattern needs a group named student, e.g. "
                              "'^(?P<student>[^_]+)_'")
     found: dict[str, list[Path]] = {}
     problems: dict[str, str] = {}
@@ -283,7 +283,7 @@ class Grader:
         proc = nbgrader("generate_assignment", self.assignment, "--force", "--create",
                         **self.overrides())
         if proc.returncode != 0:
-            raise SystemExit(f"grade: could not register {self.assignment} in the gradebook:\n"
+            raise SystemExit(f"could not register {self.assignment} in the gradebook:\n"
                              f"{proc.stdout}{proc.stderr}")
         import matplotlib.font_manager  # noqa: F401  (build the font cache outside the sandbox)
 
@@ -498,7 +498,7 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
     """
     assignment = resolve([assignment])[0]
     if not solution(assignment).is_file():
-        raise SystemExit(f"grade: no solution notebook for {assignment}")
+        raise SystemExit(f"no solution notebook for {assignment}")
     if sandbox is None or sandbox:
         ok, why = sandbox_mod.available()
         if not ok:

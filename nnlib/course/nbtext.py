@@ -46,6 +46,11 @@ def _nbgrader_meta(role: str, opts: dict[str, str], where: str) -> dict:
         raise ValueError(f"{where}: a '{role}' cell needs id=...")
     if role in ("tests", "answer", "task") and "points" not in opts:
         raise ValueError(f"{where}: a '{role}' cell needs points=...")
+    if "points" in opts:
+        try:
+            opts["points"] = float(opts["points"])
+        except ValueError:
+            raise ValueError(f"{where}: points must be a number, got {opts['points']!r}") from None
     meta = {"schema_version": 3, "grade_id": grade_id}
     if role == "solution":
         meta.update(solution=True, grade=False, locked=False)
