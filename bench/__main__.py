@@ -12,8 +12,8 @@ marked met or missed.
 - ``make test-fast`` (the pytest command it runs) and, unless skipped, ``make test``;
 - grading 20 submissions of notebook 01 with 1 job and with all cores: the overhead per
   submission beyond the notebook's own run, and the speed-up;
-- the course's vectorised conv2d (07) and numpy MLP (02) against PyTorch, and the GPU
-  speed-up of the notebooks' own models (05's ``build_model``, 07's ``make_cnn_1d``, taken
+- the course's vectorised conv2d (08) and numpy MLP (03) against PyTorch, and the GPU
+  speed-up of the notebooks' own models (06's ``build_model``, 08's ``make_cnn_1d``, taken
   from the solution notebooks, not re-typed here).
 
     --submissions N     submissions per grading run (default 20)
@@ -266,7 +266,7 @@ def bench_conv2d() -> dict:
     import torch
     import torch.nn.functional as F
 
-    ns = solution_namespace("07_cnn", ["conv2d_vectorised"])
+    ns = solution_namespace("08_cnn", ["conv2d_vectorised"])
     conv = ns["conv2d_vectorised"]
     rng = np.random.default_rng(0)
     x = rng.standard_normal((64, 3, 32, 32)).astype(np.float32)
@@ -284,12 +284,12 @@ def bench_conv2d() -> dict:
 
 
 def bench_mlp() -> dict:
-    """One epoch of minibatch SGD on MNIST-1D: the course's numpy MLP (notebook 02) vs torch."""
+    """One epoch of minibatch SGD on MNIST-1D: the course's numpy MLP (notebook 03) vs torch."""
     import torch
 
     from nnlib import data
 
-    ns = solution_namespace("02_backprop", ["mlp_forward", "mlp_backward", "softmax_cross_entropy"])
+    ns = solution_namespace("03_backprop", ["mlp_forward", "mlp_backward", "softmax_cross_entropy"])
     fwd, bwd, sce = ns["mlp_forward"], ns["mlp_backward"], ns["softmax_cross_entropy"]
     d = data.mnist1d()
     X, y = d["x_train"].astype(np.float32), d["y_train"]
@@ -340,16 +340,16 @@ def bench_gpu() -> dict:
 
     d = data.mnist1d()
     out = {}
-    # The notebooks' own models: 05's graded build_model (its timing cell uses widths 100
-    # and 512) and 07's make_cnn_1d, read from the solution notebooks.
-    build_model = solution_namespace("05_deep_networks", ["build_model"])["build_model"]
-    make_cnn_1d = notebook_function("07_cnn", "make_cnn_1d")
+    # The notebooks' own models: 06's graded build_model (its timing cell uses widths 100
+    # and 512) and 08's make_cnn_1d, read from the solution notebooks.
+    build_model = solution_namespace("06_deep_networks", ["build_model"])["build_model"]
+    make_cnn_1d = notebook_function("08_cnn", "make_cnn_1d")
     # torch's CPU threads stay as the notebooks' setup cells set them (1): the CPU figure is
     # what a student's training cell gets; the row says how many threads it had.
     models = {
-        "05 build_model(40, 10, hidden_dim=100)": lambda: build_model(40, 10, hidden_dim=100),
-        "05 build_model(40, 10, hidden_dim=512)": lambda: build_model(40, 10, hidden_dim=512),
-        "07 make_cnn_1d()": make_cnn_1d,
+        "06 build_model(40, 10, hidden_dim=100)": lambda: build_model(40, 10, hidden_dim=100),
+        "06 build_model(40, 10, hidden_dim=512)": lambda: build_model(40, 10, hidden_dim=512),
+        "08 make_cnn_1d()": make_cnn_1d,
     }
     for name, make in models.items():
         row = {}
@@ -441,14 +441,14 @@ def markdown(r: dict) -> str:
                  + f" | {_budget(full['seconds'] if full else None, b['test_s'])} |")
     c, p = r.get("conv2d"), r.get("mlp")
     if c:
-        lines.append(f"| vectorised conv2d forward (07) vs torch CPU ({c['torch_threads']} thread(s)), "
+        lines.append(f"| vectorised conv2d forward (08) vs torch CPU ({c['torch_threads']} thread(s)), "
                      f"{c['shape']} | {c['course_ms']:.2f} ms vs {c['torch_ms']:.2f} ms: **{c['ratio']:.2f}x** | |")
     if p:
-        lines.append(f"| numpy MLP epoch (02) vs torch CPU, {p['setup']} | {p['course_ms']:.1f} ms vs "
+        lines.append(f"| numpy MLP epoch (03) vs torch CPU, {p['setup']} | {p['course_ms']:.1f} ms vs "
                      f"{p['torch_ms']:.1f} ms: **{p['ratio']:.2f}x** | |")
     gpu = r.get("gpu", {})
     if "skipped" in gpu:
-        lines.append(f"| GPU speed-up of the notebooks' models (05 build_model, 07 make_cnn_1d) | "
+        lines.append(f"| GPU speed-up of the notebooks' models (06 build_model, 08 make_cnn_1d) | "
                      f"skipped: {gpu['skipped']} | |")
     else:
         for name, row in gpu.items():

@@ -11,16 +11,16 @@ from nnlib.course import solution
 
 
 def test_the_gpu_row_times_notebook_07s_own_cnn():
-    src = notebook_definition("07_cnn", "make_cnn_1d")
+    src = notebook_definition("08_cnn", "make_cnn_1d")
     assert src.startswith("def make_cnn_1d(") and [n.name for n in ast.parse(src).body] == ["make_cnn_1d"]
     # independently: the cell of 07 that builds the CNN contains exactly this text
-    nb = nbformat.read(str(solution("07_cnn")), as_version=4)
+    nb = nbformat.read(str(solution("08_cnn")), as_version=4)
     assert any(src.strip() in c.source for c in nb.cells if c.cell_type == "code")
-    model = notebook_function("07_cnn", "make_cnn_1d")()
+    model = notebook_function("08_cnn", "make_cnn_1d")()
     import torch
     assert model(torch.zeros(3, 40)).shape == (3, 10)
     with pytest.raises(KeyError, match="no code cell defines 'no_such_function'"):
-        notebook_definition("07_cnn", "no_such_function")
+        notebook_definition("08_cnn", "no_such_function")
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")

@@ -1,4 +1,4 @@
-"""What notebook 05's GPU cells rely on: nnlib.device() finds the GPU, a training step of the
+"""What notebook 06's GPU cells rely on: nnlib.device() finds the GPU, a training step of the
 notebook's model gives the same result on CUDA as on the CPU, and nnlib.timer(sync=...)
 waits for queued GPU work.
 
@@ -23,7 +23,7 @@ def _mps_available() -> bool:
 
 
 def _notebook_model(hidden_dim: int = 100) -> nn.Sequential:
-    """The network notebook 05 trains on MNIST-1D: three hidden ReLU layers, linear output."""
+    """The network notebook 06 trains on MNIST-1D: three hidden ReLU layers, linear output."""
     return nn.Sequential(
         nn.Linear(40, hidden_dim), nn.ReLU(),
         nn.Linear(hidden_dim, hidden_dim), nn.ReLU(),

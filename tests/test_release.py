@@ -28,7 +28,7 @@ def test_every_solution_has_a_student_notebook_and_vice_versa():
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_committed_release_equals_a_fresh_one(tmp_path, assignment):
-    # One release per test (not one fixture for all): under xdist the nine nbgrader runs
+    # One release per test (not one fixture for all): under xdist the ten nbgrader runs
     # spread over the workers.
     fresh = tmp_path / "release"
     release_one(assignment, dest=fresh)

@@ -43,4 +43,4 @@ def test_the_hostile_grading_batch_is_one_unit_and_full_marks_spread():
     assert g("tests/test_grading.py::test_hostile_case_scores_exactly[honest]") == \
         g("tests/test_grading.py::test_refused_files_fail_alone_and_the_batch_completes")
     assert g("tests/test_grading.py::test_solution_full_marks_and_blank_zero[01_gradient_descent]") != \
-        g("tests/test_grading.py::test_solution_full_marks_and_blank_zero[02_backprop]")
+        g("tests/test_grading.py::test_solution_full_marks_and_blank_zero[03_backprop]")

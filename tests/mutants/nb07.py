@@ -1,180 +1,174 @@
-from mutation import edit
+from mutation import edit, rewrite
 
-NOTEBOOK = "07_cnn"
+NOTEBOOK = "07_regularisation"
 
-
-def first(code):  # run ``code`` (a function body that returns) before the solution's own body
-    return edit("### BEGIN SOLUTION\n", "### BEGIN SOLUTION\n" + "".join(f"    {ln}\n" for ln in code.strip("\n").splitlines()))
-
-
-# Anchors: exact text of the solution cells.
-SIZE = "return (N + 2 * padding - dilation * (K - 1) - 1) // stride + 1"
-LOOP1 = "    y = np.zeros(n_out)\n    for i in range(n_out):\n        for k in range(K):\n            y[i] += w[k] * xp[i * stride + k * dilation]\n    return y"
-PAD, SIDES = "np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))", "(padding, padding), (padding, padding)"
-PATCH, FLAT = "patch * weight[o])", "weight.reshape(C_out, C_in * K * K)"
-TAIL = "    H_out, W_out = windows.shape[2:4]\n"
-POOL = "return windows[:, :, ::stride, ::stride].max(axis=(4, 5))"
-CONV_SHAPE = "shape = (c_out, (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1)"
-POOL_SHAPE = "shape = (c, (h - k) // k + 1, (w - k) // k + 1)"
-TORCH2D = "return F.conv2d(torch.tensor(x), torch.tensor(weight), torch.tensor(bias), stride=stride, padding=padding).numpy()"
-B = " + bias[None, :, None, None]"
+VAR, BIAS = "np.mean(np.mean((predictions - mean_prediction) ** 2, axis=0))", "bias2 = np.mean((mean_prediction - truth) ** 2)"
+RET_BV, AS_ARRAY = "return float(bias2), float(variance)", "    predictions = np.asarray(predictions, dtype=float)\n"
+ORDER, N_TRAIN = "order = rng.permutation(n)", "n_train = n - n_val - n_test"
+SLICES = "order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]"
+SPLIT, TRAIN_K, PERM = "folds = np.array_split(rng.permutation(n), k)", "np.concatenate(folds[:i] + folds[i + 1:])", "rng.permutation(n), k)"
+L2_BODY = "    w = np.asarray(w, dtype=float)\n    return float(lam * np.sum(w ** 2)), 2.0 * lam * w"
+L1_BODY, L1_GRAD = "    w = np.asarray(w, dtype=float)\n    return float(lam * np.sum(np.abs(w))), lam * np.sign(w)", "lam * np.sign(w)"
+DEEP, RESTORE = "best_state = copy.deepcopy(model.state_dict())", "    model.load_state_dict(best_state)\n"
+STOP, BREAK = "epoch - best_epoch >= patience", "            break\n"
+KEEP, SCALED, EVAL = "keep = rng.random(x.shape) >= p", "x / (1.0 - p)", "return x.copy()"
+MASKED = f"    {KEEP}\n    return np.where(keep, {SCALED}, 0.0)"
 
 
-WEIGHT = {"kernel flipped (true convolution)": ("[:, :, ::-1, ::-1]", "kernel flipped"),
-          "weight axes swapped": (".transpose(1, 0, 2, 3)", "first two axes swapped"),
-          "kernel transposed": (".transpose(0, 1, 3, 2)", "rows and columns swapped")}
+def folds(expr):
+    return edit(SPLIT, "order = rng.permutation(n)\n    folds = " + expr)
 
 
-def weight_mistakes(old, new):  # the WEIGHT mistakes as edits of one cell
-    return {label: (edit(old, new.format(t)), msg) for label, (t, msg) in WEIGHT.items()}
+def torch_penalty(body, penalty):   # the value and gradient of lam * penalty(t) by autograd
+    return edit(body, "    t = torch.tensor(w, dtype=torch.float64, requires_grad=True)\n"
+                      f"    (value := lam * {penalty}).backward()\n    return value.item(), t.grad.numpy()")
 
 
-def lines_loop(axis):  # conv2d_vectorised as a Python loop over output rows (axis 2) or columns (axis 3)
-    sub = "ncwkl" if axis == 2 else "nchkl"
-    return edit(TAIL, f"    return np.stack([np.einsum('{sub},ockl->no{sub[2]}', np.take(windows, i, axis={axis}), weight) "
-                      f"for i in range(windows.shape[{axis}])], axis={axis}){B}\n")
+def copy_back(source):   # restore by copying parameters one by one
+    return edit(RESTORE, f"    with torch.no_grad():\n        for p, q in zip(model.parameters(), {source}):\n            p.copy_(q)\n")
 
 
 MUTANTS = {
-    "conv1d_output_size": {"wrong": {
-        "no final + 1": (edit("// stride + 1", "// stride"), "final + 1"),
-        "ceil instead of floor": (edit(SIZE, "return -(-(N + 2 * padding - dilation * (K - 1) - 1) // stride) + 1"), "rounding up"),
-        "round to the nearest": (edit(SIZE, "return round((N + 2 * padding - dilation * (K - 1) - 1) / stride) + 1"), "rounding"),
-        "padding on one side": (edit("2 * padding", "padding"), "one end only"),
-        "dilation ignored": (edit("dilation * (K - 1)", "(K - 1)"), "without dilation"),
-        "dilated span D*K": (edit("dilation * (K - 1) - 1", "dilation * K - 1"), "D*K samples"),
-        "stride ignored": (edit("// stride + 1", "+ 1"), "for stride 1"),
-        "no - 1 inside the floor": (edit("dilation * (K - 1) - 1)", "dilation * (K - 1))"), "- 1 inside the floor"),
-        "true division returns a float": (edit("// stride", "/ stride"), "use // rather than /"),
+    "bias_variance": {"wrong": {
+        "variance with ddof=1": (edit(VAR, "np.mean(np.var(predictions, axis=0, ddof=1))"), "ddof=1"),
+        "bias2 and variance swapped": (edit(RET_BV, "return float(variance), float(bias2)"), "wrong order"),
+        "square of the averaged bias": (edit(BIAS, "bias2 = np.mean(mean_prediction - truth) ** 2"), "square of the averaged bias"),
+        "standard deviation instead of variance": (edit(VAR, "np.mean(np.std(predictions, axis=0))"), "standard deviation"),
+        "variance over the wrong axis": (edit(VAR, "np.mean(np.var(predictions, axis=1))"), "over the points (axis=1)"),
+        "mean squared error as bias2": (edit(BIAS, "bias2 = np.mean((predictions - truth) ** 2)"),
+                                        "mean squared error (bias^2 + variance) returned as bias^2"),
+        "per-point arrays instead of averages": (
+            edit(RET_BV, "return (mean_prediction - truth) ** 2, np.var(predictions, axis=0)"), "wrong shape"),
+        "centres the caller's predictions in place": (edit(AS_ARRAY, "") & edit(
+            f"variance = {VAR}", "predictions -= mean_prediction\n    variance = np.mean(predictions ** 2)"), "predictions after the call"),
     }, "right": {
-        "math.floor": edit(SIZE, "import math\n    return math.floor((N + 2 * padding - dilation * (K - 1) - 1) / stride) + 1"),
-        "count the window starts": edit(SIZE, "return len(range(0, N + 2 * padding - dilation * (K - 1), stride))"),
-        "ask torch": edit(SIZE, "return F.conv1d(torch.zeros(1, 1, N), torch.zeros(1, 1, K), None, stride, padding, dilation).shape[-1]"),
+        "python loops": rewrite('''
+def bias_variance(predictions, truth):
+    S, P = len(predictions), len(truth)
+    means = [sum(predictions[s][j] for s in range(S)) / S for j in range(P)]
+    variance = sum((predictions[s][j] - means[j]) ** 2 for s in range(S) for j in range(P)) / (S * P)
+    return sum((means[j] - truth[j]) ** 2 for j in range(P)) / P, variance
+'''),
+        "torch": edit(AS_ARRAY, "    p, t = torch.as_tensor(predictions, dtype=torch.float64), torch.as_tensor(truth, dtype=torch.float64)\n"
+                                "    return ((p.mean(0) - t) ** 2).mean().item(), p.var(0, unbiased=False).mean().item()\n"),
+        "second moment minus squared mean": (edit(VAR, "np.mean(np.mean(predictions ** 2, axis=0) - mean_prediction ** 2)")
+                                             & edit(RET_BV, "return bias2, variance")),
     }},
-    "conv1d": {"wrong": {
-        "kernel flipped (true convolution)": (edit("w[k] * xp", "w[K - 1 - k] * xp"), "kernel flipped"),
-        "padding ignored": (edit("np.pad(np.asarray(x, dtype=float), padding)", "np.asarray(x, dtype=float)"), "padding ignored"),
-        "padding on the left only": (edit("dtype=float), padding)", "dtype=float), (padding, 0))"), "left only"),
-        "padding on the right only": (edit("dtype=float), padding)", "dtype=float), (0, padding))"), "right only"),
-        "window moves by 1 (stride applied wrong)": (edit("xp[i * stride", "xp[i"), "stride applied wrong"),
-        "stride ignored": (edit("// stride + 1", "+ 1") & edit("xp[i * stride", "xp[i"), "stride ignored"),
-        "dilation ignored": (edit("dilation * (K - 1)", "(K - 1)") & edit("k * dilation]", "k]"), "dilation ignored"),
-        "stride and dilation swapped": (edit("    xp = np.pad", "    stride, dilation = dilation, stride\n    xp = np.pad"), "swapped"),
-        "one output too few": (edit("// stride + 1", "// stride"), "one sample too short"),
-        "float32 result": (edit("y = np.zeros(n_out)", "y = np.zeros(n_out, np.float32)"), "float64"),
+    "split_indices": {"wrong": {
+        "every set rounded down": (edit(N_TRAIN, "n_train = int(fractions[0] * n)")
+                                   & edit("order[n_train + n_val:]", "order[n_train + n_val:n_train + n_val + n_test]"), "drops examples"),
+        "sizes rounded to nearest": (edit("int(fractions[1] * n)", "round(fractions[1] * n)")
+                                     & edit("int(fractions[2] * n)", "round(fractions[2] * n)"), "rounded to the nearest integer"),
+        "training set rounded, test takes the rest": (edit(N_TRAIN, "n_train = int(fractions[0] * n)"), "test set takes the rest"),
+        "unshuffled": (edit(ORDER, "order = np.arange(n)"), "unshuffled split"),
+        "validation overlaps training (leakage)": (edit("order[n_train:n_train + n_val]", "order[n_train - n_val:n_train]"),
+                                                   "overlap between the sets (leakage)"),
+        "independent draws for each set (leakage)": (edit(SLICES, "rng.choice(n, n_train, replace=False), "
+                                                     "rng.choice(n, n_val, replace=False), rng.choice(n, n_test, replace=False)"), "leakage"),
+        "global np.random": (edit(ORDER, "order = np.random.permutation(n)"), "rng argument (not np.random)"),
+        "fixed seed of its own": (edit(ORDER, "order = np.random.default_rng(0).permutation(n)"), "not from a fixed seed"),
+        "a copy of the generator (never advances)": (edit(ORDER, "order = copy.deepcopy(rng).permutation(n)"), "sharing one generator"),
+        "validation and test sets swapped": (edit("int(fractions[1] * n)\n    n_test = int(fractions[2]", "int(fractions[2] * n)\n    n_test = int(fractions[1]"),
+                                             "validation and test sets swapped"),
+        "test set sliced from the end": (edit("order[n_train + n_val:]", "order[-n_test:]"), "order[-n_test:]"),
     }, "right": {
-        "index arrays": edit(LOOP1, "    return xp[np.arange(n_out)[:, None] * stride + np.arange(K) * dilation] @ np.asarray(w, float)"),
-        "np.correlate with a dilated kernel": edit(LOOP1, "    wd = np.zeros(dilation * (K - 1) + 1)\n    wd[::dilation] = w\n    return "
-                                                          "np.correlate(xp, wd, mode='valid')[::stride]"),
-        "torch": edit(LOOP1, "    return F.conv1d(torch.tensor(xp)[None, None], torch.tensor(np.asarray(w, float))[None, None], "
-                             "stride=stride, dilation=dilation)[0, 0].numpy()"),
+        "np.split of a permutation": edit(f"{ORDER}\n    return {SLICES}",
+                                          "return tuple(np.split(rng.permutation(n), [n_train, n_train + n_val]))"),
+        "argsort of uniform numbers, sorted sets": (edit(ORDER, "order = np.argsort(rng.random(n))")
+                                                    & edit(f"return {SLICES}", f"return tuple(np.sort(s) for s in ({SLICES}))")),
+        "shuffle in place, lists of ints": (edit(ORDER, "order = np.arange(n)\n    rng.shuffle(order)") & edit(
+            f"return {SLICES}", f"return tuple(s.tolist() for s in ({SLICES}))")),
     }},
-    "conv2d_naive": {"wrong": {
-        **weight_mistakes(PATCH, "patch * weight{}[o])"),
-        "bias forgotten": (edit(" + bias[o]", ""), "bias forgotten"),
-        "bias added per input channel": (edit("np.sum(patch * weight[o]) + bias[o]", "sum(np.sum(patch[c] * weight[o, c]) + bias[o] "
-                                              "for c in range(C_in))"), "once per input channel"),
-        "padding ignored": (edit(PAD, "x") & edit("2 * padding", "0", 2), "padding ignored"),
-        "padding top and left only": (edit(SIDES, "(padding, 0), (padding, 0)") & edit("2 * padding", "padding", 2), "top and left"),
-        "padding bottom and right only": (edit(SIDES, "(0, padding), (0, padding)") & edit("2 * padding", "padding", 2), "bottom and right"),
-        "window moves by 1 (stride applied wrong)": (edit("i * stride:i * stride + K, j * stride:j * stride + K", "i:i + K, j:j + K"), "stride applied wrong"),
-        "W_out computed from H": (edit("W_out = (W + 2 * padding", "W_out = (H + 2 * padding"), "not square"),
-        "only the first image of the batch": (edit("for n in range(N):", "for n in range(1):"), "conv2d_naive(rect_x"),
-        "float32 result": (edit("np.zeros((N, C_out, H_out, W_out))", "np.zeros((N, C_out, H_out, W_out), np.float32)"), "float64"),
+    "kfold_indices": {"wrong": {
+        "n // k per fold drops examples": (folds("[order[i * (n // k):(i + 1) * (n // k)] for i in range(k)]"), "drops examples"),
+        "last fold takes the leftovers": (
+            folds("[order[i * (n // k):(i + 1) * (n // k)] for i in range(k - 1)] + [order[(k - 1) * (n // k):]]"), "takes all the leftover"),
+        "ceil(n / k) per fold": (folds("[order[i * -(-n // k):(i + 1) * -(-n // k)] for i in range(k)]"), "ceil(n / k)"),
+        "unshuffled folds": (edit(PERM, "np.arange(n), k)"), "unshuffled folds"),
+        "training set includes the validation fold": (edit(TRAIN_K, "np.concatenate(folds)"), "leakage"),
+        "global np.random": (edit(PERM, "np.random.permutation(n), k)"), "(not np.random)"),
+        "folds returned as lists": (edit(f"({TRAIN_K}, folds[i])", f"({TRAIN_K}.tolist(), folds[i].tolist())"), "is a list"),
+        "a generator of folds instead of a list": (edit(f"return [({TRAIN_K}, folds[i]) for i in range(k)]",
+                                                        f"return (({TRAIN_K}, folds[i]) for i in range(k))"), "a generator"),
+        "pairs as (val_idx, train_idx)": (edit(f"({TRAIN_K}, folds[i])", f"(folds[i], {TRAIN_K})"), "pairs in the order (val_idx"),
+        "float indices": (edit(PERM, "rng.permutation(n).astype(float), k)"), "integer indices"),
+        "a copy of the generator (never advances)": (edit(PERM, "copy.deepcopy(rng).permutation(n), k)"), "sharing one generator"),
     }, "right": {
-        "seven scalar loops": edit("""                    patch = xp[n, :, i * stride:i * stride + K, j * stride:j * stride + K]
-                    out[n, o, i, j] = np.sum(patch * weight[o]) + bias[o]""", """                    out[n, o, i, j] = bias[o]
-                    for c, m, l in np.ndindex(C_in, K, K):
-                        out[n, o, i, j] += weight[o, c, m, l] * xp[n, c, i * stride + m, j * stride + l]"""),
-        "stride-1 output then subsampled": edit("    H_out = (H", """    full = np.zeros((N, C_out, xp.shape[2] - K + 1, xp.shape[3] - K + 1))
-    for i, j in np.ndindex(*full.shape[2:]):
-        full[:, :, i, j] = np.tensordot(xp[:, :, i:i + K, j:j + K], weight, axes=([1, 2, 3], [1, 2, 3]))
-    return full[:, :, ::stride, ::stride] + bias[None, :, None, None]
-    H_out = (H"""),
-        "torch": first(TORCH2D),
+        "round robin": folds("[order[i::k] for i in range(k)]"),
+        "fold labels and boolean masks": edit(f"    {SPLIT}\n    return [({TRAIN_K}, folds[i]) for i in range(k)]",
+                                              "    label = rng.permutation(np.arange(n) % k)\n"
+                                              "    return [(np.flatnonzero(label != i), np.flatnonzero(label == i)) for i in range(k)]"),
+        "explicit sizes, larger folds last": folds("np.cumsum([0] + [n // k + (i >= k - n % k) for i in range(k)])\n"
+                                                   "    folds = [order[b:e] for b, e in zip(folds[:-1], folds[1:])]"),
     }},
-    "conv2d_vectorised": {"wrong": {
-        "loops over pixels (the naive version)": (first("return conv2d_naive(x, weight, bias, stride, padding)"), "loop over pixels"),
-        "loop over rows": (lines_loop(2), "loop over pixels, rows or columns"),
-        "loop over columns": (lines_loop(3), "loop over pixels, rows or columns"),
-        "one matrix product per row": (edit(TAIL, "    return np.stack([np.tensordot(windows[:, :, i], weight, ([1, 3, 4], [1, 2, 3])).transpose(0, 2, 1) "
-                                                  f"for i in range(windows.shape[2])], axis=2){B}\n"), "loop over pixels, rows or columns"),
-        "torch conv2d": (first(TORCH2D), "numpy only"),
-        "torch unfold": (first("""
-cols = F.unfold(torch.tensor(x), weight.shape[-1], padding=padding, stride=stride)     # (N, C_in*K*K, L)
-H_out = (x.shape[2] + 2 * padding - weight.shape[-1]) // stride + 1
-out = (torch.tensor(weight).reshape(weight.shape[0], -1) @ cols).reshape(x.shape[0], weight.shape[0], H_out, -1)
-return (out + torch.tensor(bias)[None, :, None, None]).numpy()"""), "numpy only"),
-        **weight_mistakes(FLAT, "weight{}.reshape(C_out, C_in * K * K)"),
-        "bias forgotten": (edit("out += bias[:, None]", "pass"), "bias forgotten"),
-        "bias added per input channel": (edit("out += bias[:, None]", "out += C_in * bias[:, None]"), "once per input channel"),
-        "padding ignored": (edit(PAD, "x"), "padding ignored"),
-        "padding top and left only": (edit(SIDES, "(padding, 0), (padding, 0)"), "top and left"),
-        "window moves by 1 (stride applied wrong)": (edit("[:, :, ::stride, ::stride]", "[:, :, :(x.shape[2] + 2 * padding - K) "
-                                                          "// stride + 1, :(x.shape[3] + 2 * padding - K) // stride + 1]"),
-                                                     "stride applied wrong"),
-        "float32 result": (edit("return out.reshape(", "return out.astype(np.float32).reshape("), "float64"),
+    "l2_penalty": {"wrong": {
+        "PyTorch's gradient lam * w": (edit("2.0 * lam * w", "lam * w"), "the gradient of lam/2"),
+        "PyTorch's convention throughout (lam/2)": (edit("float(lam * np.sum(w ** 2)), 2.0 * lam * w", "float(0.5 * lam * np.sum("
+                                                         "w ** 2)), lam * w"), "the convention behind PyTorch's weight_decay"),
+        "norm, not squared norm": (edit("np.sum(w ** 2)", "np.linalg.norm(w)"), "norm ||w||"),
+        "gradient sign flipped": (edit("2.0 * lam * w", "-2.0 * lam * w"), "sign flipped"),
+        "gradient without lam": (edit("2.0 * lam * w", "2.0 * w"), "without the factor lam"),
+        "modifies w in place": (edit("    return float(lam * np.sum(w ** 2)), 2.0 * lam * w", "    value = float(lam * np.sum("
+                                     "w ** 2))\n    w *= 2.0 * lam\n    return value, w"), "in place"),
     }, "right": {
-        "einsum": edit(TAIL, f"    return np.einsum('nchwkl,ockl->nohw', windows, weight, optimize=True){B}\n"),
-        "shift and add over the K x K offsets": edit(TAIL, f"""    H_out, W_out = windows.shape[2:4]
-    out = np.zeros((N, C_out, H_out, W_out)){B}
-    for m, l in np.ndindex(K, K):
-        shifted = xp[:, :, m:m + stride * (H_out - 1) + 1:stride, l:l + stride * (W_out - 1) + 1:stride]
-        out += np.einsum("nchw,oc->nohw", shifted, weight[:, :, m, l])
-    return out
-"""),
-        "tensordot im2col": edit(TAIL, f"    return np.tensordot(windows, weight, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2){B}\n"),
+        "torch autograd": torch_penalty(L2_BODY, "(t ** 2).sum()"),
+        "vdot of the flattened weights": edit("float(lam * np.sum(w ** 2))", "lam * np.vdot(np.ravel(w), np.ravel(w))"),
+        "python loop over entries": edit(L2_BODY, "    grad, value = np.zeros_like(w, dtype=float), 0.0\n"
+                                         "    for idx in np.ndindex(np.shape(w)):\n        value += lam * w[idx] * w[idx]\n"
+                                         "        grad[idx] = 2 * lam * w[idx]\n    return value, grad"),
     }},
-    "max_pool2d": {"wrong": {
-        "average pooling": (edit(".max(axis=(4, 5))", ".mean(axis=(4, 5))"), "average pooling"),
-        "stride defaults to 1": (edit("stride = kernel_size if", "stride = 1 if"), "stride 1"),
-        "stride argument ignored": (edit("stride = kernel_size if stride is None else stride", "stride = kernel_size"), "stride argument ignored"),
-        "maximum across channels": (edit(POOL, "m = windows[:, :, ::stride, ::stride].max(axis=(1, 4, 5), keepdims=True)[..., 0, 0]"
-                                               "\n    return np.broadcast_to(m, x.shape[:2] + m.shape[2:])"), "across channels"),
-        "partial windows at the edge (ceil)": (edit("    windows = ", "    x = np.pad(x, ((0, 0), (0, 0), (0, stride - 1), (0, stride - 1)), "
-                                                                 "constant_values=-np.inf)\n    windows = "), "one window too many"),
-        "height used for the width": (first("""
-s, k, n = stride or kernel_size, kernel_size, (x.shape[2] - kernel_size) // (stride or kernel_size) + 1
-return np.array([[x[:, :, i * s:i * s + k, j * s:j * s + k].max(axis=(2, 3)) for j in range(n)] for i in range(n)]).transpose(2, 3, 0, 1)
-"""), "pool_rect"),
+    "l1_penalty": {"wrong": {
+        "+lam at zero": (edit(L1_GRAD, "np.where(w >= 0, lam, -lam)"), "+lam at w = 0"),
+        "-lam at zero": (edit(L1_GRAD, "np.where(w > 0, lam, -lam)"), "-lam at w = 0"),
+        "w / |w| is nan at zero": (edit(L1_GRAD, "lam * w / np.abs(w)"), "nan at w = 0"),
+        "no absolute values": (edit("np.sum(np.abs(w))", "np.sum(w)"), "without the absolute values"),
+        "L2 gradient": (edit(L1_GRAD, "2 * lam * w"), "the L2 gradient"),
+        "gradient without lam": (edit(L1_GRAD, "np.sign(w)"), "without the factor lam"),
     }, "right": {
-        "loops": first("""
-s, k = stride or kernel_size, kernel_size
-out = np.empty(x.shape[:2] + ((x.shape[2] - k) // s + 1, (x.shape[3] - k) // s + 1))
-for n, c, i, j in np.ndindex(*out.shape):
-    out[n, c, i, j] = np.max(x[n, c, i * s:i * s + k, j * s:j * s + k])
-return out"""),
-        "torch": edit(POOL, "return F.max_pool2d(torch.tensor(x), kernel_size, stride).numpy()"),
-        "max over kernel offsets": edit(POOL, "H_out, W_out = windows[:, :, ::stride, ::stride].shape[2:4]\n    return np.max([x[:, :, m:m + "
-                                              "stride * (H_out - 1) + 1:stride, l:l + stride * (W_out - 1) + 1:stride] for m in "
-                                              "range(kernel_size) for l in range(kernel_size)], axis=0)"),
+        "np.sign": edit(L1_BODY, "    return lam * np.abs(w).sum(), lam * np.sign(w)"),
+        "np.where chain": edit(L1_GRAD, "np.where(w > 0, lam, np.where(w < 0, -lam, 0.0))"),
+        "torch autograd of abs": torch_penalty(L1_BODY, "t.abs().sum()"),
     }},
-    "count_parameters": {"wrong": {
-        "no biases": (edit("k * k + c_out", "k * k") & edit("shape[0] + d_out", "shape[0]"), "without the biases"),
-        "one bias per input channel": (edit("k * k + c_out", "k * k + c_in"), "per input channel"),
-        "conv weights without input channels": (edit("c_out * c_in * k * k", "c_out * k * k"), "without the input channels"),
-        "pooling does not shrink": (edit(POOL_SHAPE, "shape = (c, h, w)"), "pooling did not shrink"),
-        "conv output size off by one": (edit("// s + 1", "// s", 2), "off by one"),
-        "conv stride ignored": (edit("// s + 1", "+ 1", 2), "for stride 1"),
-        "conv padding ignored": (edit(" + 2 * p", "", 2), "padding ignored"),
-        "flatten uses the input's spatial size": (edit(CONV_SHAPE, "shape = (c_out, h, w)"), "input's height and width"),
-        "conv output size rounded up": (edit("(h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1", "-(-(h + 2 * p - k) // s) + 1, "
-                                             "-(-(w + 2 * p - k) // s) + 1"), "conv output size rounded up"),
-        "pooled size rounded up": (edit(POOL_SHAPE, "shape = (c, -(-h // k), -(-w // k))"), "pooled size rounded up"),
-        "height used for the width": (edit("(w + 2 * p - k)", "(h + 2 * p - k)") & edit("(w - k)", "(h - k)"), "not square"),
+    "fit_early_stopping": {"wrong": {
+        "non-strict improvement": (edit("if loss < best_loss:", "if loss <= best_loss:"), "non-strict improvement"),
+        "patience off by one (one epoch too many)": (edit(STOP, "epoch - best_epoch > patience"), "patience + 1"),
+        "patience off by one (one epoch too few)": (edit(STOP, STOP + " - 1"), "patience - 1"),
+        "keeps the last weights": (edit(RESTORE, ""), "keeping the last weights instead of the best"),
+        "checkpoint aliases the parameters": (edit(DEEP, "best_state = model.state_dict()"), "aliasing"),
+        "shallow copy of the state dict": (edit(DEEP, "best_state = dict(model.state_dict())"), "aliasing"),
+        "list of parameters as checkpoint (aliasing, no load_state_dict)": (
+            edit(DEEP, "best_state = list(model.parameters())") & copy_back("best_state"), "not a reference to the parameters"),
+        "best over all epochs, patience ignored": (edit(f"        elif {STOP}:\n{BREAK}", ""), "ignoring the patience"),
+        "restores only when stopping early": (edit(BREAK + RESTORE, "    " * 3 + RESTORE.lstrip() + BREAK),
+                                              "when training runs to max_epochs"),
     }, "right": {
-        "build the torch model": first("""
-make = {"conv2d": lambda c, l: nn.Conv2d(c, *l[1:]), "maxpool2d": lambda c, l: nn.MaxPool2d(l[1]), "relu": lambda c, l: nn.ReLU(),
-        "flatten": lambda c, l: nn.Flatten(), "linear": lambda c, l: nn.Linear(c, l[1])}
-mods = []
-for layer in layers:
-    mods.append(make[layer[0]](nn.Sequential(*mods)(torch.zeros(1, *input_shape)).shape[1], layer))
-return sum(p.numel() for p in nn.Sequential(*mods).parameters())"""),
-        "weights and biases counted separately, using conv1d_output_size-style helper": (
-            edit("    total = 0", "    weights = biases = 0") & edit("    return total", "    return weights + biases")
-            & edit("total += c_out * c_in * k * k + c_out", "weights, biases = weights + c_out * c_in * k * k, biases + c_out")
-            & edit("total += d_out * shape[0] + d_out", "weights, biases = weights + d_out * shape[0], biases + d_out")
-            & edit(CONV_SHAPE, "shape = (c_out, conv1d_output_size(h, k, s, p), conv1d_output_size(w, k, s, p))")
-            & edit(POOL_SHAPE, "shape = (c, conv1d_output_size(h, k, k), conv1d_output_size(w, k, k))")),
+        "clone of every tensor": edit(DEEP, "best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}"),
+        "deep copy of the model, copy_ back": (edit(DEEP, "best_state = copy.deepcopy(model)") & copy_back("best_state.parameters()")),
+        "numpy-free, restore only when needed": edit(RESTORE, "    if best_epoch != len(history) - 1:\n    " + RESTORE),
+    }},
+    "dropout": {"wrong": {
+        "no rescaling": (edit(SCALED, "x"), "dropout without rescaling"),
+        "lecture's original dropout (scale at test time)": (edit(SCALED, "x") & edit(EVAL, "return x * (1 - p)"), "without rescaling"),
+        "p as the keep probability": (edit(KEEP, "keep = rng.random(x.shape) < p") & edit(SCALED, "x / p"), "keep probability"),
+        "kept entries divided by p": (edit(SCALED, "x / p"), "divided by p instead"),
+        "scaling at eval time": (edit(EVAL, "return x * (1 - p)"), "scaling at eval time"),
+        "scaling by 1/(1-p) at eval time": (edit(EVAL, "return x / (1 - p)"), "scaling at eval time"),
+        "dropping at eval time": (edit(f"    if not train:\n        {EVAL}\n", ""), "dropping at eval time"),
+        "global np.random": (edit(KEEP, "keep = np.random.random(x.shape) >= p"), "(not np.random)"),
+        "in-place modification": (edit(MASKED, "    x *= (rng.random(x.shape) >= p) / (1 - p)\n    return x")
+                                  & edit(EVAL, "return x"), "in place"),
+        "a fixed number of zeros (permutation of all entries)": (edit(
+            KEEP, "keep = (rng.permutation(x.size) >= round(p * x.size)).reshape(x.shape)"), "a fixed number of zeros instead"),
+        "a fixed number of zeros in every row": (edit(KEEP, "keep = rng.permuted(np.broadcast_to(np.arange(x.shape[-1]) >= "
+                                                      "round(p * x.shape[-1]), x.shape), axis=-1)"), "a fixed count"),
+        "one mask for all rows": (edit(KEEP, "keep = rng.random(x.shape[-1:]) >= p"), "every row got the same mask"),
+        "a copy of the generator (never advances)": (edit(KEEP, "keep = copy.deepcopy(rng).random(x.shape) >= p"),
+                                                     "the same mask every call"),
+    }, "right": {
+        "binomial mask": edit(KEEP, "keep = rng.binomial(1, 1 - p, size=x.shape) == 1"),
+        "uniform < 1 - p, multiply": edit(MASKED, "    keep = rng.uniform(size=x.shape) < 1 - p\n    return x * keep * (1.0 / (1.0 - p))"),
+        "torch with a generator seeded from rng": edit(MASKED, "    g = torch.Generator().manual_seed(int(rng.integers(2**62)))\n"
+                                                       "    t, keep = torch.as_tensor(x), torch.rand(x.shape, generator=g, dtype=torch.float64) >= p\n"
+                                                       "    return torch.where(keep, t / (1 - p), torch.zeros_like(t)).numpy()"),
     }},
 }

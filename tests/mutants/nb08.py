@@ -1,143 +1,180 @@
 from mutation import edit
 
-NOTEBOOK = "08_hyperparameters"
+NOTEBOOK = "08_cnn"
 
 
 def first(code):  # run ``code`` (a function body that returns) before the solution's own body
     return edit("### BEGIN SOLUTION\n", "### BEGIN SOLUTION\n" + "".join(f"    {ln}\n" for ln in code.strip("\n").splitlines()))
 
 
-# Anchors: exact text of the solution cells (grid_search and random_search share their last lines).
-PICK = 'best = max(trials, key=lambda t: sign * t["val"])'
-CHOICE = f'    sign = 1 if maximize else -1\n    {PICK}\n    return best["config"], trials'
-DRAW = "    for _ in range(n_trials):\n        config = {name: sampler(rng) for name, sampler in space.items()}\n"
-CALL, TRIALS = "scores = objective(config, budget, seed)", "    trials = []\n"
-SH_ROUNDS = "    s = 0\n    while min_budget * eta ** (s + 1) <= max_budget:\n        s += 1\n"
-SH_SORT, SH_BUDGET = 'results.sort(key=lambda t: -sign * t["val"])', "budget = min_budget * eta ** i"
-HB_SMAX = "    s_max = 0\n    while eta ** (s_max + 1) <= max_budget:\n        s_max += 1\n"
-HB_N, HB_R = "n = -(-((s_max + 1) * eta ** s) // (s + 1))", "max_budget / eta ** s"
+# Anchors: exact text of the solution cells.
+SIZE = "return (N + 2 * padding - dilation * (K - 1) - 1) // stride + 1"
+LOOP1 = "    y = np.zeros(n_out)\n    for i in range(n_out):\n        for k in range(K):\n            y[i] += w[k] * xp[i * stride + k * dilation]\n    return y"
+PAD, SIDES = "np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))", "(padding, padding), (padding, padding)"
+PATCH, FLAT = "patch * weight[o])", "weight.reshape(C_out, C_in * K * K)"
+TAIL = "    H_out, W_out = windows.shape[2:4]\n"
+POOL = "return windows[:, :, ::stride, ::stride].max(axis=(4, 5))"
+CONV_SHAPE = "shape = (c_out, (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1)"
+POOL_SHAPE = "shape = (c, (h - k) // k + 1, (w - k) // k + 1)"
+TORCH2D = "return F.conv2d(torch.tensor(x), torch.tensor(weight), torch.tensor(bias), stride=stride, padding=padding).numpy()"
+B = " + bias[None, :, None, None]"
 
-by_test = edit(PICK, PICK.replace('t["val"]', 't["test"]'))
-no_sign = edit("sign = 1 if maximize else -1", "sign = 1")
-last_on_tie = edit(PICK, PICK.replace("max(trials,", "max(reversed(trials),"))
-running_best = edit(CHOICE, '    best = trials[0]\n    for t in trials[1:]:\n        if (t["val"] > best["val"]) if maximize else '
-                            '(t["val"] < best["val"]):\n            best = t\n    return best["config"], trials')
-stable_sort = edit(PICK, 'best = sorted(trials, key=lambda t: t["val"], reverse=maximize)[0]')
-unchanged, tie = "pass `budget` and `seed` unchanged", "LAST of the tied trials"
+
+WEIGHT = {"kernel flipped (true convolution)": ("[:, :, ::-1, ::-1]", "kernel flipped"),
+          "weight axes swapped": (".transpose(1, 0, 2, 3)", "first two axes swapped"),
+          "kernel transposed": (".transpose(0, 1, 3, 2)", "rows and columns swapped")}
+
+
+def weight_mistakes(old, new):  # the WEIGHT mistakes as edits of one cell
+    return {label: (edit(old, new.format(t)), msg) for label, (t, msg) in WEIGHT.items()}
+
+
+def lines_loop(axis):  # conv2d_vectorised as a Python loop over output rows (axis 2) or columns (axis 3)
+    sub = "ncwkl" if axis == 2 else "nchkl"
+    return edit(TAIL, f"    return np.stack([np.einsum('{sub},ockl->no{sub[2]}', np.take(windows, i, axis={axis}), weight) "
+                      f"for i in range(windows.shape[{axis}])], axis={axis}){B}\n")
+
 
 MUTANTS = {
-    "grid_search": {"wrong": {
-        "chooses by the test score": (by_test, "by TEST score"),
-        "picks the worst (min) for an accuracy": (edit(PICK, 'best = min(trials, key=lambda t: t["val"])'), "the WORST trial"),
-        "ignores maximize=False": (no_sign, "LARGEST loss"),
-        "zip instead of product": (edit("in itertools.product(*grid.values())", "in zip(*grid.values())"), "(zip)"),
-        "first name varies fastest": (edit("itertools.product(*grid.values()):\n        config = dict(zip(grid, values))",
-                                           "itertools.product(*list(grid.values())[::-1]):\n        config = dict(zip(list(grid)[::-1], "
-                                           "values))\n        config = {n: config[n] for n in grid}"), "first name varying fastest"),
-        "does not pass the seed": (edit(CALL, CALL.replace("seed)", "0)")), unchanged),
-        "one config dict changed in place": (edit(TRIALS, "    trials, config = [], {}\n")
-                                             & edit("config = dict(zip(grid, values))", "config.update(zip(grid, values))"),
-                                             "share one config dict"),
-        "returns the last configuration": (edit('return best["config"]', 'return trials[-1]["config"]'), "last trial of the grid"),
-        "the last of tied trials": (last_on_tie, tie),
-        "trials without their budget": (edit('append({"config": config, "budget": budget, ', 'append({"config": config, '), "keys"),
+    "conv1d_output_size": {"wrong": {
+        "no final + 1": (edit("// stride + 1", "// stride"), "final + 1"),
+        "ceil instead of floor": (edit(SIZE, "return -(-(N + 2 * padding - dilation * (K - 1) - 1) // stride) + 1"), "rounding up"),
+        "round to the nearest": (edit(SIZE, "return round((N + 2 * padding - dilation * (K - 1) - 1) / stride) + 1"), "rounding"),
+        "padding on one side": (edit("2 * padding", "padding"), "one end only"),
+        "dilation ignored": (edit("dilation * (K - 1)", "(K - 1)"), "without dilation"),
+        "dilated span D*K": (edit("dilation * (K - 1) - 1", "dilation * K - 1"), "D*K samples"),
+        "stride ignored": (edit("// stride + 1", "+ 1"), "for stride 1"),
+        "no - 1 inside the floor": (edit("dilation * (K - 1) - 1)", "dilation * (K - 1))"), "- 1 inside the floor"),
+        "true division returns a float": (edit("// stride", "/ stride"), "use // rather than /"),
     }, "right": {
-        "recursive product, numpy argmax": (
-            edit(TRIALS, "    def combos(names):\n        return [{}] if not names else [{names[0]: v, **rest} for v in grid[names[0]] "
-                         "for rest in combos(names[1:])]\n\n    trials = []\n")
-            & edit("for values in itertools.product(*grid.values()):\n        config = dict(zip(grid, values))",
-                   "for config in combos(list(grid)):")
-            & edit(PICK, 'best = trials[int(np.argmax([sign * t["val"] for t in trials]))]')),
-        "running best with strict comparison": running_best,
-        "stable sort": stable_sort,
+        "math.floor": edit(SIZE, "import math\n    return math.floor((N + 2 * padding - dilation * (K - 1) - 1) / stride) + 1"),
+        "count the window starts": edit(SIZE, "return len(range(0, N + 2 * padding - dilation * (K - 1), stride))"),
+        "ask torch": edit(SIZE, "return F.conv1d(torch.zeros(1, 1, N), torch.zeros(1, 1, K), None, stride, padding, dilation).shape[-1]"),
     }},
-    "random_search": {"wrong": {
-        "fresh unseeded generator": (edit(TRIALS, "    rng = np.random.default_rng()\n" + TRIALS), "not reproducible"),
-        "own generator from the training seed": (edit(TRIALS, "    own = np.random.default_rng(seed)\n" + TRIALS)
-                                                 & edit("config = {name: sampler(rng)", "config = {name: sampler(own)"),
-                                                 "ignores the generator"),
-        "one trial too few": (edit("range(n_trials)", "range(n_trials - 1)"), "one trial too few"),
-        "one hyperparameter at a time for all trials": (edit(DRAW, "    columns = {name: [sampler(rng) for _ in range(n_trials)] for name, "
-                                                                   "sampler in space.items()}\n    for k in range(n_trials):\n        "
-                                                                   "config = {name: columns[name][k] for name in space}\n"),
-                                                        "all values of 'a' drawn first"),
-        "chooses by the test score": (by_test, "by TEST score"),
-        "ignores maximize=False": (no_sign, "LARGEST loss"),
-        "budget and seed swapped": (edit(CALL, CALL.replace("budget, seed", "seed, budget")), unchanged),
-        "generator copied, never advanced": (edit(TRIALS, "    import copy\n    rng = copy.deepcopy(rng)\n" + TRIALS), "did you copy it"),
-        "the last of tied trials": (last_on_tie, tie),
+    "conv1d": {"wrong": {
+        "kernel flipped (true convolution)": (edit("w[k] * xp", "w[K - 1 - k] * xp"), "kernel flipped"),
+        "padding ignored": (edit("np.pad(np.asarray(x, dtype=float), padding)", "np.asarray(x, dtype=float)"), "padding ignored"),
+        "padding on the left only": (edit("dtype=float), padding)", "dtype=float), (padding, 0))"), "left only"),
+        "padding on the right only": (edit("dtype=float), padding)", "dtype=float), (0, padding))"), "right only"),
+        "window moves by 1 (stride applied wrong)": (edit("xp[i * stride", "xp[i"), "stride applied wrong"),
+        "stride ignored": (edit("// stride + 1", "+ 1") & edit("xp[i * stride", "xp[i"), "stride ignored"),
+        "dilation ignored": (edit("dilation * (K - 1)", "(K - 1)") & edit("k * dilation]", "k]"), "dilation ignored"),
+        "stride and dilation swapped": (edit("    xp = np.pad", "    stride, dilation = dilation, stride\n    xp = np.pad"), "swapped"),
+        "one output too few": (edit("// stride + 1", "// stride"), "one sample too short"),
+        "float32 result": (edit("y = np.zeros(n_out)", "y = np.zeros(n_out, np.float32)"), "float64"),
     }, "right": {
-        "draw all configurations first, then evaluate": edit(DRAW, "    configs = [{name: sampler(rng) for name, sampler in space.items()} "
-                                                                   "for _ in range(n_trials)]\n    for config in configs:\n"),
-        "while loop with running best": edit("for _ in range(n_trials):", "while len(trials) < n_trials:") & running_best,
-        "reuses grid-style bookkeeping with sorted": stable_sort,
+        "index arrays": edit(LOOP1, "    return xp[np.arange(n_out)[:, None] * stride + np.arange(K) * dilation] @ np.asarray(w, float)"),
+        "np.correlate with a dilated kernel": edit(LOOP1, "    wd = np.zeros(dilation * (K - 1) + 1)\n    wd[::dilation] = w\n    return "
+                                                          "np.correlate(xp, wd, mode='valid')[::stride]"),
+        "torch": edit(LOOP1, "    return F.conv1d(torch.tensor(xp)[None, None], torch.tensor(np.asarray(w, float))[None, None], "
+                             "stride=stride, dilation=dilation)[0, 0].numpy()"),
     }},
-    "successive_halving": {"wrong": {
-        "keeps the worst half": (edit(SH_SORT, SH_SORT.replace("-sign", "sign")), "keeps the WORST half"),
-        "budget never increases": (edit(SH_BUDGET, "budget = min_budget"), "does not increase the budget"),
-        "stops when one survivor is left (one round too few)": (edit("if i == s:", "if i == s or len(results) // eta <= 1:"),
-                                                                "one round too few"),
-        "one round too many": (edit("eta ** (s + 1) <= max_budget", "eta ** s <= max_budget"), "one round too many"),
-        "number of rounds from a floating-point log": (edit(SH_ROUNDS, "    s = int(math.log(max_budget / min_budget) / math.log(eta))\n"),
-                                                       "floor(log(243)/log(3))"),
-        "survivors rounded up": (edit("max(1, len(results) // eta)", "max(1, -(-len(results) // eta))"), "rounded UP"),
-        "survivors rounded to the nearest": (edit("max(1, len(results) // eta)", "max(1, round(len(results) / eta))"),
-                                             "to the nearest integer"),
-        "ignores maximize=False": (no_sign, "wrong direction"),
-        "survivors by test score": (edit(SH_SORT, SH_SORT.replace('"val"', '"test"')), "by TEST score"),
-        "budget grows linearly": (edit(SH_BUDGET, "budget = min_budget * (i + 1)"), "adding min_budget"),
-        "budget without min_budget": (edit(SH_BUDGET, "budget = eta ** i"), "without the factor min_budget"),
-        "best of all trials, not of the last round": (edit('return results[0]["config"]', 'return max(trials, key=lambda t: sign * '
-                                                           't["val"])["config"]'), "best of ALL trials"),
-        "the caller's list of configs modified": (edit("list(configs), []", "configs, []") & edit("survivors = [t[", "survivors[:] = [t["),
-                                                  "changed the list `configs`"),
-        "last round at max_budget": (edit(SH_BUDGET, "budget = max_budget if i == s else min_budget * eta ** i"),
-                                     "a last round at max_budget"),
+    "conv2d_naive": {"wrong": {
+        **weight_mistakes(PATCH, "patch * weight{}[o])"),
+        "bias forgotten": (edit(" + bias[o]", ""), "bias forgotten"),
+        "bias added per input channel": (edit("np.sum(patch * weight[o]) + bias[o]", "sum(np.sum(patch[c] * weight[o, c]) + bias[o] "
+                                              "for c in range(C_in))"), "once per input channel"),
+        "padding ignored": (edit(PAD, "x") & edit("2 * padding", "0", 2), "padding ignored"),
+        "padding top and left only": (edit(SIDES, "(padding, 0), (padding, 0)") & edit("2 * padding", "padding", 2), "top and left"),
+        "padding bottom and right only": (edit(SIDES, "(0, padding), (0, padding)") & edit("2 * padding", "padding", 2), "bottom and right"),
+        "window moves by 1 (stride applied wrong)": (edit("i * stride:i * stride + K, j * stride:j * stride + K", "i:i + K, j:j + K"), "stride applied wrong"),
+        "W_out computed from H": (edit("W_out = (W + 2 * padding", "W_out = (H + 2 * padding"), "not square"),
+        "only the first image of the batch": (edit("for n in range(N):", "for n in range(1):"), "conv2d_naive(rect_x"),
+        "float32 result": (edit("np.zeros((N, C_out, H_out, W_out))", "np.zeros((N, C_out, H_out, W_out), np.float32)"), "float64"),
     }, "right": {
-        "recursive, numpy argsort": first("""
-def rounds(survivors, budget, trials):
-    scores = [objective(c, budget, seed) for c in survivors]
-    trials += [{"config": c, "budget": budget, **sc} for c, sc in zip(survivors, scores)]
-    vals = np.array([sc["val"] for sc in scores])
-    order = np.argsort(-vals if maximize else vals, kind="stable")
-    if budget * eta > max_budget:
-        return survivors[int(order[0])], trials
-    return rounds([survivors[int(k)] for k in order[: max(1, len(survivors) // eta)]], budget * eta, trials)
-return rounds(list(configs), min_budget, [])"""),
-        "budget list first, heapq.nlargest": (
-            edit(SH_ROUNDS, "    import heapq\n    budgets = [min_budget]\n    while budgets[-1] * eta <= max_budget:\n"
-                            "        budgets.append(budgets[-1] * eta)\n    s = len(budgets) - 1\n")
-            & edit(SH_BUDGET, "budget = budgets[i]")
-            & edit(SH_SORT, 'results = heapq.nlargest(len(results), results, key=lambda t: sign * t["val"])')),
-        "indices and a dict of scores": first("""
-alive, budget, trials = list(range(len(configs))), min_budget, []
-while True:
-    score = {}
-    for k in alive:
-        sc = objective(configs[k], budget, seed)
-        trials.append({"config": configs[k], "budget": budget, "val": sc["val"], "test": sc["test"]})
-        score[k] = sc["val"]
-    alive = sorted(alive, key=lambda k: score[k], reverse=maximize)
-    if budget * eta > max_budget:
-        return configs[alive[0]], trials
-    alive, budget = alive[: max(1, len(alive) // eta)], budget * eta"""),
+        "seven scalar loops": edit("""                    patch = xp[n, :, i * stride:i * stride + K, j * stride:j * stride + K]
+                    out[n, o, i, j] = np.sum(patch * weight[o]) + bias[o]""", """                    out[n, o, i, j] = bias[o]
+                    for c, m, l in np.ndindex(C_in, K, K):
+                        out[n, o, i, j] += weight[o, c, m, l] * xp[n, c, i * stride + m, j * stride + l]"""),
+        "stride-1 output then subsampled": edit("    H_out = (H", """    full = np.zeros((N, C_out, xp.shape[2] - K + 1, xp.shape[3] - K + 1))
+    for i, j in np.ndindex(*full.shape[2:]):
+        full[:, :, i, j] = np.tensordot(xp[:, :, i:i + K, j:j + K], weight, axes=([1, 2, 3], [1, 2, 3]))
+    return full[:, :, ::stride, ::stride] + bias[None, :, None, None]
+    H_out = (H"""),
+        "torch": first(TORCH2D),
     }},
-    "hyperband_brackets": {"wrong": {
-        "floor instead of ceil": (edit(HB_N, "n = (s_max + 1) * eta ** s // (s + 1)"), "rounded down"),
-        "brackets in reverse order": (edit("range(s_max, -1, -1)", "range(s_max + 1)"), "reverse order"),
-        "B = s_max * R": (edit("-(-((s_max + 1) * eta", "-(-(s_max * eta"), "B = s_max * R"),
-        "missing the bracket s = 0": (edit("range(s_max, -1, -1)", "range(s_max, 0, -1)"), "without the last bracket"),
-        "s_max from a floating-point log": (edit(HB_SMAX, "    s_max = int(math.log(max_budget) / math.log(eta))\n"), "floor(log(243)/log(3))"),
-        "budgets rounded down to integers": (edit(HB_R, "max_budget // eta ** s"), "rounded down to whole"),
-        "budgets rounded to the nearest integer": (edit(HB_R, f"round({HB_R})"), "nearest whole number"),
+    "conv2d_vectorised": {"wrong": {
+        "loops over pixels (the naive version)": (first("return conv2d_naive(x, weight, bias, stride, padding)"), "loop over pixels"),
+        "loop over rows": (lines_loop(2), "loop over pixels, rows or columns"),
+        "loop over columns": (lines_loop(3), "loop over pixels, rows or columns"),
+        "one matrix product per row": (edit(TAIL, "    return np.stack([np.tensordot(windows[:, :, i], weight, ([1, 3, 4], [1, 2, 3])).transpose(0, 2, 1) "
+                                                  f"for i in range(windows.shape[2])], axis=2){B}\n"), "loop over pixels, rows or columns"),
+        "torch conv2d": (first(TORCH2D), "numpy only"),
+        "torch unfold": (first("""
+cols = F.unfold(torch.tensor(x), weight.shape[-1], padding=padding, stride=stride)     # (N, C_in*K*K, L)
+H_out = (x.shape[2] + 2 * padding - weight.shape[-1]) // stride + 1
+out = (torch.tensor(weight).reshape(weight.shape[0], -1) @ cols).reshape(x.shape[0], weight.shape[0], H_out, -1)
+return (out + torch.tensor(bias)[None, :, None, None]).numpy()"""), "numpy only"),
+        **weight_mistakes(FLAT, "weight{}.reshape(C_out, C_in * K * K)"),
+        "bias forgotten": (edit("out += bias[:, None]", "pass"), "bias forgotten"),
+        "bias added per input channel": (edit("out += bias[:, None]", "out += C_in * bias[:, None]"), "once per input channel"),
+        "padding ignored": (edit(PAD, "x"), "padding ignored"),
+        "padding top and left only": (edit(SIDES, "(padding, 0), (padding, 0)"), "top and left"),
+        "window moves by 1 (stride applied wrong)": (edit("[:, :, ::stride, ::stride]", "[:, :, :(x.shape[2] + 2 * padding - K) "
+                                                          "// stride + 1, :(x.shape[3] + 2 * padding - K) // stride + 1]"),
+                                                     "stride applied wrong"),
+        "float32 result": (edit("return out.reshape(", "return out.astype(np.float32).reshape("), "float64"),
     }, "right": {
-        "math.ceil with floats": edit(HB_N, "n = int(math.ceil((s_max + 1) * max_budget / max_budget * eta ** s / (s + 1)))"),
-        "exact fractions, s_max by repeated division": (
-            edit(HB_SMAX, "    from fractions import Fraction\n    s_max, rest = 0, max_budget\n    while rest >= eta:\n"
-                          "        rest //= eta\n        s_max += 1\n")
-            & edit(HB_N, "n = math.ceil(Fraction((s_max + 1) * eta ** s, s + 1))") & edit(HB_R, "max_budget * eta ** -s")),
-        "numpy arrays converted to a list": edit("    brackets = []\n", "    s = np.arange(s_max, -1, -1)\n    n = -((-(s_max + 1) * eta ** s)"
-                                                 " // (s + 1))\n    return [(int(a), float(b)) for a, b in zip(n, max_budget / eta ** "
-                                                 "s.astype(float))]\n"),
+        "einsum": edit(TAIL, f"    return np.einsum('nchwkl,ockl->nohw', windows, weight, optimize=True){B}\n"),
+        "shift and add over the K x K offsets": edit(TAIL, f"""    H_out, W_out = windows.shape[2:4]
+    out = np.zeros((N, C_out, H_out, W_out)){B}
+    for m, l in np.ndindex(K, K):
+        shifted = xp[:, :, m:m + stride * (H_out - 1) + 1:stride, l:l + stride * (W_out - 1) + 1:stride]
+        out += np.einsum("nchw,oc->nohw", shifted, weight[:, :, m, l])
+    return out
+"""),
+        "tensordot im2col": edit(TAIL, f"    return np.tensordot(windows, weight, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2){B}\n"),
+    }},
+    "max_pool2d": {"wrong": {
+        "average pooling": (edit(".max(axis=(4, 5))", ".mean(axis=(4, 5))"), "average pooling"),
+        "stride defaults to 1": (edit("stride = kernel_size if", "stride = 1 if"), "stride 1"),
+        "stride argument ignored": (edit("stride = kernel_size if stride is None else stride", "stride = kernel_size"), "stride argument ignored"),
+        "maximum across channels": (edit(POOL, "m = windows[:, :, ::stride, ::stride].max(axis=(1, 4, 5), keepdims=True)[..., 0, 0]"
+                                               "\n    return np.broadcast_to(m, x.shape[:2] + m.shape[2:])"), "across channels"),
+        "partial windows at the edge (ceil)": (edit("    windows = ", "    x = np.pad(x, ((0, 0), (0, 0), (0, stride - 1), (0, stride - 1)), "
+                                                                 "constant_values=-np.inf)\n    windows = "), "one window too many"),
+        "height used for the width": (first("""
+s, k, n = stride or kernel_size, kernel_size, (x.shape[2] - kernel_size) // (stride or kernel_size) + 1
+return np.array([[x[:, :, i * s:i * s + k, j * s:j * s + k].max(axis=(2, 3)) for j in range(n)] for i in range(n)]).transpose(2, 3, 0, 1)
+"""), "pool_rect"),
+    }, "right": {
+        "loops": first("""
+s, k = stride or kernel_size, kernel_size
+out = np.empty(x.shape[:2] + ((x.shape[2] - k) // s + 1, (x.shape[3] - k) // s + 1))
+for n, c, i, j in np.ndindex(*out.shape):
+    out[n, c, i, j] = np.max(x[n, c, i * s:i * s + k, j * s:j * s + k])
+return out"""),
+        "torch": edit(POOL, "return F.max_pool2d(torch.tensor(x), kernel_size, stride).numpy()"),
+        "max over kernel offsets": edit(POOL, "H_out, W_out = windows[:, :, ::stride, ::stride].shape[2:4]\n    return np.max([x[:, :, m:m + "
+                                              "stride * (H_out - 1) + 1:stride, l:l + stride * (W_out - 1) + 1:stride] for m in "
+                                              "range(kernel_size) for l in range(kernel_size)], axis=0)"),
+    }},
+    "count_parameters": {"wrong": {
+        "no biases": (edit("k * k + c_out", "k * k") & edit("shape[0] + d_out", "shape[0]"), "without the biases"),
+        "one bias per input channel": (edit("k * k + c_out", "k * k + c_in"), "per input channel"),
+        "conv weights without input channels": (edit("c_out * c_in * k * k", "c_out * k * k"), "without the input channels"),
+        "pooling does not shrink": (edit(POOL_SHAPE, "shape = (c, h, w)"), "pooling did not shrink"),
+        "conv output size off by one": (edit("// s + 1", "// s", 2), "off by one"),
+        "conv stride ignored": (edit("// s + 1", "+ 1", 2), "for stride 1"),
+        "conv padding ignored": (edit(" + 2 * p", "", 2), "padding ignored"),
+        "flatten uses the input's spatial size": (edit(CONV_SHAPE, "shape = (c_out, h, w)"), "input's height and width"),
+        "conv output size rounded up": (edit("(h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1", "-(-(h + 2 * p - k) // s) + 1, "
+                                             "-(-(w + 2 * p - k) // s) + 1"), "conv output size rounded up"),
+        "pooled size rounded up": (edit(POOL_SHAPE, "shape = (c, -(-h // k), -(-w // k))"), "pooled size rounded up"),
+        "height used for the width": (edit("(w + 2 * p - k)", "(h + 2 * p - k)") & edit("(w - k)", "(h - k)"), "not square"),
+    }, "right": {
+        "build the torch model": first("""
+make = {"conv2d": lambda c, l: nn.Conv2d(c, *l[1:]), "maxpool2d": lambda c, l: nn.MaxPool2d(l[1]), "relu": lambda c, l: nn.ReLU(),
+        "flatten": lambda c, l: nn.Flatten(), "linear": lambda c, l: nn.Linear(c, l[1])}
+mods = []
+for layer in layers:
+    mods.append(make[layer[0]](nn.Sequential(*mods)(torch.zeros(1, *input_shape)).shape[1], layer))
+return sum(p.numel() for p in nn.Sequential(*mods).parameters())"""),
+        "weights and biases counted separately, using conv1d_output_size-style helper": (
+            edit("    total = 0", "    weights = biases = 0") & edit("    return total", "    return weights + biases")
+            & edit("total += c_out * c_in * k * k + c_out", "weights, biases = weights + c_out * c_in * k * k, biases + c_out")
+            & edit("total += d_out * shape[0] + d_out", "weights, biases = weights + d_out * shape[0], biases + d_out")
+            & edit(CONV_SHAPE, "shape = (c_out, conv1d_output_size(h, k, s, p), conv1d_output_size(w, k, s, p))")
+            & edit(POOL_SHAPE, "shape = (c, conv1d_output_size(h, k, k), conv1d_output_size(w, k, k))")),
     }},
 }
