@@ -40,9 +40,24 @@ WRONG = ("def least_squares_loss(phi, x, y):\n"
 REGION = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", re.M)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", re.S)
 
+# nbgrader's release_feedback reads the submission's timestamp.txt and submission_secret.txt
+# next to each feedback file. The course's nbgrader_config.py ignores "*.txt"
+# (CourseDirectory.ignore), so `nbgrader collect` drops them, and `grade` stages the notebook
+# only: the instructor copies them from the exchange's latest submission (README, step 5).
+CARRY = """
+import sys, shutil
+from pathlib import Path
+inbound, assignment = Path(sys.argv[1]), sys.argv[2]
+for student in sorted(p.name for p in Path('.grading/submitted').iterdir()):
+    latest = sorted(inbound.glob(f'{student}+{assignment}+*'))[-1]
+    for name in ('timestamp.txt', 'submission_secret.txt'):
+        shutil.copy(latest / name, Path(f'.grading/{assignment}/feedback/{student}/{assignment}') / name)
+"""
+
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(missing() is not None, reason=str(missing()))]
 
 TIMES: dict[str, float] = {}
+FEEDBACK: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -188,11 +203,17 @@ def test_round_trip(room):
 
     # --- feedback: generate (redacted by the course's pipeline) and release ---------------
     env = {"NNLIB_GRADING_DIR": f".grading/{A}"}
-    for step in ("generate_feedback", "release_feedback"):
-        r = room.as_user(teacher, nbgrader, step, A, "--force", cwd=room.course, env=env) \
-            if step == "generate_feedback" else \
-            room.as_user(teacher, nbgrader, step, A, cwd=room.course, env=env)
-        assert r.returncode == 0, step + r.stdout + r.stderr
+    r = room.as_user(teacher, nbgrader, "generate_feedback", A, "--force", cwd=room.course, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    # nbgrader's release_feedback needs the submission's timestamp.txt and
+    # submission_secret.txt next to each feedback file; neither `grade` (it stages the
+    # notebook only) nor nbgrader_config.py (CourseDirectory.ignore has "*.txt") carries
+    # them from the collected submission, so the instructor copies them (README, step 5).
+    r = room.as_user(teacher, str(VENV / "bin" / "python"), "-c", CARRY,
+                     str(room.exchange / COURSE_ID / "inbound"), A, cwd=room.course)
+    assert r.returncode == 0, r.stderr
+    r = room.as_user(teacher, nbgrader, "release_feedback", A, cwd=room.course, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
 
     # --- each student fetches feedback and sees their own only -------------------------------
     hidden_lines = {line.strip() for c in nbformat.read(str(solution(A)), as_version=4).cells
@@ -217,6 +238,7 @@ def test_round_trip(room):
         assert not leaked, f"hidden test text in {student}'s feedback: {leaked[:2]}"
         if student == ben:
             assert "least_squares_loss" in html and "mean of the squared residuals" in html
+            FEEDBACK["ben"] = html
     TIMES["round trip"] = time.monotonic() - t0
     print("\nround-trip times (s): " + ", ".join(f"{k} {v:.1f}" for k, v in TIMES.items()))
     print(f"validate: ana {validated[ana]['value'] if isinstance(validated[ana]['value'], str) else 'ok'}")
@@ -313,3 +335,29 @@ def test_student_path_in_a_browser(room):
             __import__("shutil").rmtree(keep, ignore_errors=True)
             __import__("shutil").copytree(shots, keep)
     print(f"\nbrowser path on the hub: {time.monotonic() - t0:.1f} s")
+
+
+AXE = ROOT / "hub" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(CHROMIUM is None or not AXE.exists(),
+                    reason="needs Debian's chromium and axe-core (npm ci --prefix hub; .ci/run)")
+def test_feedback_html_passes_axe(room, tmp_path):
+    """The feedback a student fetched in the round trip passes axe-core's WCAG 2.1 A/AA rules."""
+    from playwright.sync_api import sync_playwright
+
+    from test_accessibility import axe_violations
+
+    if "ben" not in FEEDBACK:
+        pytest.fail("the round trip produced no feedback (see test_round_trip)")
+    page_file = tmp_path / "feedback.html"
+    page_file.write_text(FEEDBACK["ben"])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        try:
+            page.goto(page_file.as_uri())
+            found = axe_violations(page)
+        finally:
+            browser.close()
+    assert not found, found
