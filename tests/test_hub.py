@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import nbformat
@@ -227,7 +228,7 @@ def test_round_trip(room):
         files = sorted((room.home(student) / A / "feedback").rglob("*.html"))
         assert len(files) == 1, files
         assert _owner(files[0]) == student
-        rel = files[0].relative_to(room.home(student)).as_posix()
+        rel = urllib.parse.quote(files[0].relative_to(room.home(student)).as_posix())
         html = room.http("GET", f"/user/{student}/api/contents/{rel}?type=file&format=text",
                          token=tok)["content"]
         total = auto_max - (lost if student == ben else 0) + hand[student]

@@ -113,7 +113,7 @@ $(STAMP): pyproject.toml
 \ttouch $(STAMP)
 
 lab: $(STAMP)
-\t$(BIN)/python -m jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+\t$(BIN)/python -m jupyterlab --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 validate: $(STAMP)
 \t@test -n "$(NB)" || { echo "usage: make validate NB=notebooks/NN_topic/NN_topic.ipynb"; exit 2; }
