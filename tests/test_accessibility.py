@@ -107,8 +107,9 @@ def test_student_notebook_in_jupyterlab_passes_axe(lab, assignment):
     url, browser = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(f"{url}/lab/tree/{assignment}/{assignment}.ipynb")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
+        # ?reset: a fresh workspace, so the notebooks of earlier tests are not reopened
+        page.goto(f"{url}/lab/tree/{assignment}/{assignment}.ipynb?reset")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=240_000)
         page.wait_for_timeout(3000)                       # markdown and math finish rendering
         # What the course writes: every rendered text cell (headings, tables, links, math,
         # images) and every output. JupyterLab's own markup around them (its cell wrappers
