@@ -272,7 +272,7 @@ def main() -> int:
         print(f"  instructor: {room.admin:<20} password {room.password}  (course folder ~/nn-course)")
         for s in room.students:
             print(f"  student:    {s:<20} password {room.password}")
-        print("Students: log in, Nbgrader > Assignments, Fetch, open, work, Validate, Submit.")
+        print("Students: log in, Nbgrader > Assignment List, Fetch, open, work, Validate, Submit.")
         print("Instructor: a terminal in ~/nn-course: nbgrader collect 01_gradient_descent; "
               "python -m nnlib.course grade .grading/submitted -a 01 ...; see the README.")
         print("Ctrl-C stops the hub and removes the demo users and their files.")
