@@ -8,10 +8,11 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 # kernels of its own). TEST_JOBS=1 runs one worker; the grouping is in tests/conftest.py.
 TEST_JOBS ?= $(shell n=$$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 
-.PHONY: help venv lab test test-fast release validate grade report formgrader run bench clean
+.PHONY: help venv lab hub test test-fast release validate grade report formgrader run bench clean
 
 help:
 	@echo "make lab        start JupyterLab on notebooks/ (creates .venv on first use)"
+	@echo "make hub        a local JupyterHub class (1 instructor, 2 students; root, Linux) until Ctrl-C"
 	@echo "make test       the whole test suite (library, notebooks, release, grading, mutants) [TEST_JOBS=n]"
 	@echo "make test-fast  the tests not marked slow: library, CLI, release leaks (seconds)"
 	@echo "make release [NB=01]            regenerate notebooks/ from solutions/"
@@ -40,6 +41,14 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+
+PROXY := hub/node_modules/.bin/configurable-http-proxy
+$(PROXY): hub/package.json hub/package-lock.json
+	npm ci --prefix hub --no-audit --no-fund --silent
+	touch $(PROXY)
+
+hub: $(STAMP) $(PROXY)
+	$(BIN)/python hub/classroom.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup tests solutions $(NBVAL)

@@ -1,6 +1,6 @@
-"""Command line: python -m nnlib.course {release,validate,grade,report,run,pack,unpack} ...
+"""Command line: python -m nnlib.course {release,validate,grade,report,run,pack,unpack,student-edition} ...
 
-release, validate, run, pack and unpack report every error they expect (a missing file, a
+release, validate, run, pack, unpack and student-edition report every error they expect (a missing file, a
 file that is not a notebook, a malformed text form, an unknown assignment, a failed
 nbgrader run) as one line on stderr, ``python -m nnlib.course COMMAND: error: ...``, and
 exit with status 2; never with a traceback.
@@ -80,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     u = sub.add_parser("unpack", help="print the text form of a notebook")
     u.add_argument("notebook", type=Path)
 
+    e = sub.add_parser("student-edition", help="write a repository for students: notebooks, "
+                       "nnlib's core, data; no solutions, hidden tests or grader")
+    e.add_argument("dest", type=Path, help="an absent or empty folder outside this repository")
+
     a = p.parse_args(argv)
     try:
         return _run_command(a)
@@ -114,6 +118,12 @@ def _run_command(a: argparse.Namespace) -> int:
     if a.command == "run":
         from .run import run
         return run(a.assignments, save=a.save)
+    if a.command == "student-edition":
+        from .edition import build
+        files = build(a.dest)
+        print(f"wrote the student edition to {a.dest}: {len(files)} files "
+              "(notebooks/, nnlib core, data/, README.md, environment files)")
+        return 0
     if a.command == "pack":
         from .nbtext import pack_file
         pack_file(a.text, a.notebook)
