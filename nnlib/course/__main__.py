@@ -59,6 +59,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="grade without bubblewrap isolation (student code runs with your rights)")
     g.add_argument("--cell-timeout", type=int, default=None,
                    help="seconds a cell may run (default: nbgrader_config.py, 120)")
+    g.add_argument("--timeout", type=float, default=None,
+                   help="seconds a whole notebook may run; it is stopped there, on the worker, "
+                        "and graded up to that cell (default 900)")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="grade on the Dask cluster at ADDRESS, e.g. tcp://host:8786 (needs "
+                        "pip install -e '.[cluster]'; see the README, 'Grading on a cluster')")
+    g.add_argument("--resume", action="store_true",
+                   help="continue a stopped run with the same --out: skip the submissions "
+                        "already merged from the same file and settings")
 
     x = sub.add_parser("run", help="execute solution notebooks and print seconds per notebook")
     x.add_argument("assignments", nargs="*")
@@ -96,7 +105,8 @@ def _run_command(a: argparse.Namespace) -> int:
         from .grade import grade
         return grade(a.submissions, a.assignment, a.out, a.id_pattern,
                      jobs=a.jobs, sandbox=False if a.no_sandbox else None,
-                     cell_timeout=a.cell_timeout)
+                     cell_timeout=a.cell_timeout, timeout=a.timeout, scheduler=a.scheduler,
+                     resume=a.resume)
     if a.command == "run":
         from .run import run
         return run(a.assignments, save=a.save)
