@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import socket
 import sys
+import threading
 import uuid
 from concurrent.futures import CancelledError
 
@@ -108,6 +109,16 @@ class DaskRunner:
             raise SystemExit(f"grade: cannot reach the Dask scheduler at {address}: {exc}") from None
         self.slots = 0
         self.where = f"the Dask cluster at {address}"
+        self._lock = threading.Lock()
+        self._prepared: tuple[str, object] | None = None
+
+    def _gradebook(self, data: bytes):
+        """The prepared gradebook, sent to every worker once (not with each task)."""
+        digest = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            if self._prepared is None or self._prepared[0] != digest:
+                self._prepared = (digest, self.client.scatter(data, broadcast=True, hash=False))
+            return self._prepared[1]
 
     def check(self, sandbox: bool) -> str | None:
         """Why grading on this cluster must be refused, or None. Sets ``slots``."""
@@ -163,6 +174,7 @@ class DaskRunner:
         from .grade import autograde_task
 
         key = f"autograde-{task['student']}-{uuid.uuid4().hex[:8]}"
+        task = {**task, "gradebook": self._gradebook(task["gradebook"])}
         future = self.client.submit(autograde_task, task, key=key, pure=False)
         try:
             return future.result(timeout=timeout)
@@ -178,3 +190,52 @@ class DaskRunner:
             return {"ok": False, "log": f"Error on the worker: {type(exc).__name__}: {exc}\n"}
         finally:
             future.release()
+
+
+# ---------------------------------------------------------------- the merge's own cost
+def merge_cost(private_db, prepared_db, assignment: str, student: str, total: int,
+               every: int = 100) -> list[tuple[int, float]]:
+    """Seconds per merge while one gradebook fills up to ``total`` submissions: the grades of
+    ``student`` in ``private_db`` (one autograded submission) merged under new student ids
+    into a copy of ``prepared_db``, as ``grade`` merges. Returns (submissions in the gradebook,
+    mean seconds per merge over the last ``every``). The merge is the instructor's serial
+    step: with a worker core grading a submission in T seconds, it keeps up with T / (this)
+    worker cores."""
+    import shutil
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from .grade import Merger, gradebook_rows
+
+    rows = gradebook_rows(Path(private_db), assignment, student)
+    out, spent = [], 0.0
+    with tempfile.TemporaryDirectory(prefix="nnlib-merge-cost-") as tmp:
+        main = Path(tmp) / "gradebook.db"
+        shutil.copy2(prepared_db, main)
+        with Merger(main, assignment) as merger:
+            for i in range(1, total + 1):
+                t = time.perf_counter()
+                merger.apply(f"s{i:06d}", rows)
+                spent += time.perf_counter() - t
+                if i % every == 0:
+                    out.append((i, spent / every))
+                    spent = 0.0
+    return out
+
+
+if __name__ == "__main__":      # python -m nnlib.course.cluster merge-cost PRIVATE PREPARED N
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m nnlib.course.cluster")
+    p.add_argument("what", choices=["merge-cost"])
+    p.add_argument("private_db")
+    p.add_argument("prepared_db")
+    p.add_argument("total", type=int)
+    p.add_argument("--assignment", default="01_gradient_descent")
+    p.add_argument("--student", default="honest")
+    p.add_argument("--every", type=int, default=100)
+    a = p.parse_args()
+    for n, s in merge_cost(a.private_db, a.prepared_db, a.assignment, a.student, a.total,
+                           a.every):
+        print(f"{n:6d} submissions in the gradebook: {s * 1000:6.1f} ms per merge", flush=True)

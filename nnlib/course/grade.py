@@ -43,7 +43,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 
 from . import GRADING, ROOT, SOLUTIONS, nbgrader, resolve, solution, tool_env
 from . import sandbox as sandbox_mod
@@ -250,7 +249,8 @@ def working_paths(folder: Path, db: Path) -> dict[str, str]:
 def autograde_task(task: dict) -> dict:
     """Autograde one submission. ``task``: assignment, student, notebook (bytes), gradebook
     (bytes), settings (nbgrader config values). Returns ok, files (the autograded folder:
-    relative path -> bytes), gradebook (bytes, this student's grades), log, host, seconds."""
+    relative path -> bytes), rows (this student's grades: gradebook_rows), verdict (the
+    pipeline's, from the autograded notebook), log, host, seconds."""
     import copy
     import socket
     import tempfile
@@ -280,7 +280,16 @@ def autograde_task(task: dict) -> dict:
                 path = Path(dirpath) / name
                 if path.is_file() and not path.is_symlink():
                     files[str(path.relative_to(done))] = path.read_bytes()
-        return {"ok": bool(result.get("success")), "files": files, "gradebook": db.read_bytes(),
+        rows = gradebook_rows(db, assignment, student) if result.get("success") else None
+        verdict = None
+        notebook = files.get(f"{assignment}.ipynb")
+        if notebook is not None:
+            try:
+                verdict = json.loads(notebook).get("metadata", {}).get(VERDICT_KEY)
+            except ValueError:
+                pass
+        return {"ok": bool(result.get("success")), "files": files, "rows": rows,
+                "verdict": verdict,
                 "log": (result.get("log") or "") + (result.get("error") or ""),
                 "host": socket.gethostname(), "seconds": time.perf_counter() - start}
 
@@ -347,6 +356,8 @@ class Grader:
         self.prepared = b""                 # the gradebook each task starts from
         self.records = self.out / "graded.jsonl"
         self.merge_lock = threading.Lock()
+        self.merger: Merger | None = None     # open from prepare() to close()
+        self.merge_seconds = 0.0
         self.runner = runner or LocalRunner(1)
 
     def settings(self) -> dict:
@@ -389,6 +400,7 @@ class Grader:
         if not self.db.exists():
             shutil.copy2(self.prepared_db, self.db)
         self.prepared = self.prepared_db.read_bytes()
+        self.merger = Merger(self.db, self.assignment)
         import matplotlib.font_manager  # noqa: F401  (build the font cache outside the sandbox)
 
     def stage(self, sub: Submission, data: bytes | None = None) -> bytes:
@@ -436,16 +448,13 @@ class Grader:
             outcome = {"ok": False, "log": "TimeoutExpired: grading took too long\n"}
         log_path = work / "autograde.log"
         log_path.write_text(outcome.get("log") or "")
-        private_db = work / "gradebook.db"
-        if outcome.get("gradebook"):
-            private_db.write_bytes(outcome["gradebook"])
         self._write_autograded(sub.student, outcome.get("files") or {})
         log_text = _tail(log_path)
         done = self.out / "autograded" / sub.student / self.assignment / f"{self.assignment}.ipynb"
         if not outcome.get("ok") or not done.is_file() or done.is_symlink() \
-                or not private_db.is_file():
+                or not outcome.get("rows"):
             return Result(sub.student, "failed", message=_reason(log_text))
-        verdict = nbformat.read(str(done), as_version=4).metadata.get(VERDICT_KEY)
+        verdict = outcome.get("verdict")
         if not isinstance(verdict, dict) or verdict.get("status") not in (
                 "graded", "flagged", "crashed"):
             return Result(sub.student, "failed", message="the grading pipeline left no verdict "
@@ -459,9 +468,16 @@ class Grader:
             parts.append("graded up to that cell, later tests score 0")
         result.message = "; ".join(dict.fromkeys(parts))
         with self.merge_lock:
-            merge(private_db, self.db, self.assignment, sub.student)
+            t = time.perf_counter()
+            self.merger.apply(sub.student, outcome["rows"])
+            self.merge_seconds += time.perf_counter() - t
             self._record(result, data)
         return result
+
+    def close(self) -> None:
+        if self.merger is not None:
+            self.merger.close()
+            self.merger = None
 
     def _write_autograded(self, student: str, files: dict[str, bytes]) -> None:
         dest = self.out / "autograded" / student / self.assignment
@@ -565,34 +581,133 @@ class Grader:
         return path
 
 
-def merge(private_db: Path, main_db: Path, assignment: str, student: str) -> None:
-    """Copy one student's autograded submission from a private gradebook into the main one."""
+def gradebook_rows(db: Path, assignment: str, student: str) -> dict | None:
+    """One student's autograded submission in a gradebook, as plain data (None if absent):
+    what a worker sends back and the merge writes into the run's gradebook."""
     import warnings
 
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{private_db}") as src, Gradebook(f"sqlite:///{main_db}") as dst, \
-            warnings.catch_warnings():
-        # nbgrader's own remove/add cycle makes SQLAlchemy warn about detached objects
+    with Gradebook(f"sqlite:///{db}") as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        s = src.find_submission(assignment, student)
-        dst.update_or_create_student(student)
         try:
-            dst.remove_submission(assignment, student)
+            s = gb.find_submission(assignment, student)
         except MissingEntry:
-            pass
-        dst.add_submission(assignment, student, timestamp=s.timestamp)
-        for nb in s.notebooks:
-            dnb = dst.find_submission_notebook(nb.name, assignment, student)
-            dnb.flagged = nb.flagged
-            for g in nb.grades:
-                dg = dst.find_grade(g.name, nb.name, assignment, student)
-                dg.auto_score, dg.manual_score = g.auto_score, g.manual_score
-                dg.extra_credit, dg.needs_manual_grade = g.extra_credit, g.needs_manual_grade
-            for c in nb.comments:
-                dc = dst.find_comment(c.name, nb.name, assignment, student)
-                dc.auto_comment, dc.manual_comment = c.auto_comment, c.manual_comment
-        dst.db.commit()
+            return None
+        return {"timestamp": s.timestamp, "notebooks": {nb.name: {
+            "flagged": nb.flagged,
+            "grades": {g.name: (g.auto_score, g.manual_score, g.extra_credit,
+                                g.needs_manual_grade) for g in nb.grades},
+            "comments": {c.name: (c.auto_comment, c.manual_comment) for c in nb.comments},
+        } for nb in s.notebooks}}
+
+
+class Merger:
+    """Writes submissions into the run's one gradebook, which it keeps open for the run: the
+    instructor's serial step. It reuses one SQLAlchemy session (compiled queries, loaded
+    cells), and the gradebook is in write-ahead-log mode while it is open, so a commit does not
+    wait for the disk (a crash of the grader loses nothing; a power cut may lose the last
+    merges, which --resume then grades again). Opening the gradebook, removing and re-adding
+    each submission and syncing every commit cost 0.5 s per submission, growing with the
+    gradebook; this costs milliseconds (README, "Grading on a cluster")."""
+
+    def __init__(self, db: Path, assignment: str):
+        import sqlite3
+
+        from nbgrader.api import Gradebook
+        from sqlalchemy import event
+
+        self.assignment, self.path = assignment, Path(db)
+        with sqlite3.connect(self.path) as con:
+            con.execute("pragma journal_mode=wal")
+        con.close()
+        from sqlalchemy.orm import scoped_session, sessionmaker
+
+        self.gb = Gradebook(f"sqlite:///{self.path}")
+        event.listen(self.gb.engine, "connect",
+                     lambda dbapi_con, _rec: dbapi_con.execute("pragma synchronous=normal"))
+        self.gb.db.remove()
+        self.gb.engine.dispose()           # connections from now on get the pragma
+        # one session for the run, whichever thread merges (they take turns under the
+        # grader's merge lock), that keeps what it loaded after a commit: nothing else
+        # writes this gradebook while the run is merging
+        self.gb.db = scoped_session(sessionmaker(bind=self.gb.engine, autoflush=True,
+                                                 expire_on_commit=False, future=True),
+                                    scopefunc=lambda: self)
+
+    def close(self) -> None:
+        import sqlite3
+
+        self.gb.close()
+        with sqlite3.connect(self.path) as con:   # back to one file for formgrader and copies
+            con.execute("pragma journal_mode=delete")
+        con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def apply(self, student: str, rows: dict) -> None:
+        import warnings
+
+        from nbgrader.api import MissingEntry
+
+        gb, a = self.gb, self.assignment
+        with warnings.catch_warnings():
+            # nbgrader's own remove/add cycle makes SQLAlchemy warn about detached objects
+            warnings.simplefilter("ignore")
+            try:
+                try:
+                    gb.find_student(student)
+                except MissingEntry:
+                    gb.add_student(student)
+                try:
+                    sub = gb.find_submission(a, student)
+                except MissingEntry:
+                    sub = gb.add_submission(a, student, timestamp=rows["timestamp"])
+                if not self._fill(sub, rows):   # cells the old submission lacks: start anew
+                    gb.db.rollback()
+                    gb.remove_submission(a, student)
+                    sub = gb.add_submission(a, student, timestamp=rows["timestamp"])
+                    if not self._fill(sub, rows):
+                        raise MissingEntry(f"the gradebook lacks cells of {student}'s grades")
+                gb.db.commit()
+            except BaseException:
+                gb.db.rollback()
+                raise
+
+    @staticmethod
+    def _fill(sub, rows: dict) -> bool:
+        sub.timestamp = rows["timestamp"]
+        notebooks = {nb.name: nb for nb in sub.notebooks}
+        for name, data in rows["notebooks"].items():
+            nb = notebooks.get(name)
+            if nb is None:
+                return False
+            nb.flagged = data["flagged"]
+            grades = {g.name: g for g in nb.grades}
+            comments = {c.name: c for c in nb.comments}
+            if not (set(data["grades"]) <= set(grades) and set(data["comments"]) <= set(comments)):
+                return False
+            for gname, (auto, manual, extra, needs) in data["grades"].items():
+                g = grades[gname]
+                g.auto_score, g.manual_score = auto, manual
+                g.extra_credit, g.needs_manual_grade = extra, needs
+            for cname, (auto, manual) in data["comments"].items():
+                comments[cname].auto_comment, comments[cname].manual_comment = auto, manual
+        return True
+
+
+def merge(private_db: Path, main_db: Path, assignment: str, student: str) -> None:
+    """Copy one student's autograded submission from a private gradebook into the main one."""
+    rows = gradebook_rows(private_db, assignment, student)
+    if rows is None:
+        from nbgrader.api import MissingEntry
+        raise MissingEntry(f"no submission of {student} in {private_db}")
+    with Merger(main_db, assignment) as m:
+        m.apply(student, rows)
 
 
 def _tail(path: Path, limit: int = 64 << 10) -> str:
@@ -769,6 +884,7 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
         pool.shutdown(wait=False, cancel_futures=True)
         runner.stop(abort=True)
         progress.close()
+        grader.close()
         done = sum(1 for r in results if r.status != "failed")
         print(f"\ngrade: stopped; {done} of {len(subs)} submission(s) are graded and merged "
               f"in {grader.out}.\n  Run the same command with --resume to grade the rest.",
@@ -779,6 +895,7 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
             pool.shutdown(wait=True)
             runner.stop()
     progress.close()
+    grader.close()
     try:
         grader.scores(results)
     except Exception as exc:  # noqa: BLE001 - still write the CSV with what is known
@@ -792,7 +909,9 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
     elapsed = time.perf_counter() - t0
     print(f"\nGrades: {csv_path}\nFeedback: {grader.out / 'feedback'}\n"
           f"Total {elapsed:.1f} s for {len(subs)} submission(s): "
-          f"{elapsed / len(subs):.2f} s per submission on {runner.where}", file=stream)
+          f"{elapsed / len(subs):.2f} s per submission on {runner.where}"
+          + (f"; merging {1000 * grader.merge_seconds / len(todo):.0f} ms per submission"
+             if todo else ""), file=stream)
     if problem:
         print(f"warning: feedback generation reported a problem: {problem}", file=stream)
     failed = [r for r in results if r.status in ("failed", "crashed")]
