@@ -254,6 +254,7 @@ def autograde_task(task: dict) -> dict:
     import copy
     import socket
     import tempfile
+    import warnings
 
     from nbgrader.apps import NbGraderAPI
 
@@ -272,7 +273,11 @@ def autograde_task(task: dict) -> dict:
         for key, value in {**working_paths(tmp, db), **task["settings"]}.items():
             section, trait = key.rsplit(".", 1)
             cfg[section][trait] = value
-        result = NbGraderAPI(config=cfg).autograde(assignment, student, force=True, create=True)
+        with warnings.catch_warnings():   # nbgrader's add/remove cycle: SQLAlchemy's noise
+            warnings.filterwarnings("ignore", module="sqlalchemy")
+            warnings.filterwarnings("ignore", message=".*not in session")
+            result = NbGraderAPI(config=cfg).autograde(assignment, student, force=True,
+                                                       create=True)
         files = {}
         done = tmp / "autograded" / student / assignment
         for dirpath, _dirs, filenames in os.walk(done):          # links are not followed
@@ -900,10 +905,12 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
         grader.scores(results)
     except Exception as exc:  # noqa: BLE001 - still write the CSV with what is known
         print(f"warning: could not read the scores from the gradebook: {exc}", file=stream)
+    t_feedback = time.perf_counter()
     try:
         problem = grader.feedback(results)
     except Exception as exc:  # noqa: BLE001
         problem = f"{type(exc).__name__}: {exc}"
+    t_feedback = time.perf_counter() - t_feedback
     csv_path = grader.write_csv(results)
     print_table(assignment, results, stream)
     elapsed = time.perf_counter() - t0
@@ -911,7 +918,7 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
           f"Total {elapsed:.1f} s for {len(subs)} submission(s): "
           f"{elapsed / len(subs):.2f} s per submission on {runner.where}"
           + (f"; merging {1000 * grader.merge_seconds / len(todo):.0f} ms per submission"
-             if todo else ""), file=stream)
+             if todo else "") + f"; feedback {t_feedback:.1f} s", file=stream)
     if problem:
         print(f"warning: feedback generation reported a problem: {problem}", file=stream)
     failed = [r for r in results if r.status in ("failed", "crashed")]
