@@ -13,11 +13,14 @@ Accepts either layout:
 Only plain notebook files are graded: a link, a pipe or a device (as a file or anywhere in
 a student's folder) is refused with the reason, and nothing downstream follows a link.
 
-Each submission is autograded by ``nbgrader autograde`` in a process of its own with a
-private copy of the gradebook; what the course adds (sandbox, limits, guard, verdict,
+Each submission is autograded by nbgrader's Autograde converter (:func:`autograde_task`,
+bytes in, bytes out, in a temporary folder with a private copy of the gradebook as prepared)
+in a worker process: one of ``--jobs N`` local processes, or of a Dask cluster with
+``--scheduler ADDRESS`` (cluster.py); what the course adds (sandbox, limits, guard, verdict,
 inert outputs, redacted feedback) is part of nbgrader's pipeline (pipeline.py, configured
-in nbgrader_config.py), so nbgrader's own commands apply it too. ``--jobs N`` grades N at a
-time; results are merged into one gradebook in the same way whatever the number of jobs.
+in nbgrader_config.py), so nbgrader's own commands apply it too. Results are merged into one
+gradebook on this machine in the same way whatever the number of jobs or workers;
+``graded.jsonl`` records each merged submission, so ``--resume`` continues a stopped run.
 Whatever one submission does, the others are graded and the reports written: any failure
 while handling it makes that one ``failed`` with the reason.
 
