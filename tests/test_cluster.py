@@ -237,3 +237,34 @@ def test_a_submission_whose_worker_died_twice_fails_with_the_reason(tmp_path):
     shutil.copy(solution(A), sub)
     r = grader.grade_one(Submission("a", sub))
     assert r.status == "failed" and r.message == "the grading worker died twice while grading it"
+
+
+@needs_sandbox
+def test_ctrl_c_stops_the_run_and_resume_grades_only_the_rest(tmp_path):
+    """The command line, local pool: Ctrl-C after the first merge, then --resume."""
+    import subprocess
+    import sys
+
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    for who in ("a", "b", "c"):
+        shutil.copy(solution(A), subs / f"{who}_{A}.ipynb")
+    cmd = [sys.executable, "-m", "nnlib.course", "grade", str(subs), "-a", A, "--out", str(out),
+           "-j", "1", "--cell-timeout", "10"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    first = ""
+    for line in proc.stdout:
+        if line.startswith("[1/3]"):
+            first = line.split("]")[1].split(":")[0].strip()
+            proc.send_signal(signal.SIGINT)
+            break
+    rest = proc.communicate(timeout=120)[0]
+    assert proc.returncode == 130, rest
+    assert "--resume" in rest and not (out / "grades.csv").exists(), rest
+    again = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Grading 2 submission(s)" in again.stdout and "1 already graded" in again.stdout
+    assert f"] {first}: " not in again.stdout, again.stdout      # not graded again
+    rows = _rows(out)
+    assert sorted(rows) == ["a", "b", "c"]
+    assert all(float(r["autograded_score"]) == CASES["honest"][1] for r in rows.values()), rows

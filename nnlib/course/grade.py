@@ -310,19 +310,23 @@ class LocalRunner:
         self.lock = threading.Lock()
         self.pool: ProcessPoolExecutor | None = None
         self.where = f"{self.slots} job(s)"
+        self.aborted = False
 
-    def start(self) -> None:
+    def start(self) -> ProcessPoolExecutor | None:
+        """The pool, started if need be (None once the run was stopped)."""
         import multiprocessing
 
         with self.lock:
-            if self.pool is None:
+            if self.pool is None and not self.aborted:
                 self.pool = ProcessPoolExecutor(
                     max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
                     initializer=_worker_init, initargs=(str(ROOT),))
+            return self.pool
 
     def stop(self, abort: bool = False) -> None:
         with self.lock:
             pool, self.pool = self.pool, None
+            self.aborted = self.aborted or abort
         if pool is None:
             return
         if abort:                          # Ctrl-C: the kernels die with their worker
@@ -334,8 +338,9 @@ class LocalRunner:
         """A worker that dies is replaced and the submission tried once more, then failed
         (the others are never lost). Raises TimeoutError past ``timeout`` seconds."""
         for attempt in (1, 2):
-            self.start()
-            pool = self.pool
+            pool = self.start()
+            if pool is None:
+                return {"ok": False, "log": "Cancelled: the run was stopped\n"}
             try:
                 return pool.submit(autograde_task, task).result(timeout=timeout)
             except BrokenProcessPool:
