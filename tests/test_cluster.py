@@ -212,8 +212,8 @@ def test_a_cluster_whose_workers_cannot_sandbox_or_share_a_process_is_refused(tm
     subs.mkdir()
     shutil.copy(solution(A), subs / f"a_{A}.ipynb")
     bin_only = str(Path(os.sys.executable).parent)            # no bwrap on the worker's PATH
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
-                      dashboard_address=None, env={"PATH": bin_only}) as c:
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None,
+                      env={"PATH": bin_only}) as c:
         text = io.StringIO()
         code = grade(subs, A, tmp_path / "out", stream=text, scheduler=c.scheduler_address)
     log = text.getvalue()
