@@ -59,6 +59,15 @@ def main(argv: list[str] | None = None) -> int:
                    help="grade without bubblewrap isolation (student code runs with your rights)")
     g.add_argument("--cell-timeout", type=int, default=None,
                    help="seconds a cell may run (default: nbgrader_config.py, 120)")
+    g.add_argument("--timeout", type=float, default=None,
+                   help="seconds a whole notebook may run; it is stopped there, on the worker, "
+                        "and graded up to that cell (default 900)")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="grade on the Dask cluster at ADDRESS, e.g. tcp://host:8786 (needs "
+                        "pip install -e '.[cluster]'; see the README, 'Grading on a cluster')")
+    g.add_argument("--resume", action="store_true",
+                   help="continue a stopped run with the same --out: skip the submissions "
+                        "already merged from the same file and settings")
 
     c = sub.add_parser("report", help="after grade: the class report (mistakes counted by name, "
                        "score distributions, similar submissions, per-cell and LMS CSVs)")
@@ -110,7 +119,8 @@ def _run_command(a: argparse.Namespace) -> int:
         from .grade import grade
         return grade(a.submissions, a.assignment, a.out, a.id_pattern,
                      jobs=a.jobs, sandbox=False if a.no_sandbox else None,
-                     cell_timeout=a.cell_timeout)
+                     cell_timeout=a.cell_timeout, timeout=a.timeout, scheduler=a.scheduler,
+                     resume=a.resume)
     if a.command == "report":
         from .report import report
         report(a.assignment, a.out, threshold=a.threshold, min_overlap=a.min_overlap)

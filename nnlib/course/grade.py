@@ -13,11 +13,14 @@ Accepts either layout:
 Only plain notebook files are graded: a link, a pipe or a device (as a file or anywhere in
 a student's folder) is refused with the reason, and nothing downstream follows a link.
 
-Each submission is autograded by ``nbgrader autograde`` in a process of its own with a
-private copy of the gradebook; what the course adds (sandbox, limits, guard, verdict,
+Each submission is autograded by nbgrader's Autograde converter (:func:`autograde_task`,
+bytes in, bytes out, in a temporary folder with a private copy of the gradebook as prepared)
+in a worker process: one of ``--jobs N`` local processes, or of a Dask cluster with
+``--scheduler ADDRESS`` (cluster.py); what the course adds (sandbox, limits, guard, verdict,
 inert outputs, redacted feedback) is part of nbgrader's pipeline (pipeline.py, configured
-in nbgrader_config.py), so nbgrader's own commands apply it too. ``--jobs N`` grades N at a
-time; results are merged into one gradebook in the same way whatever the number of jobs.
+in nbgrader_config.py), so nbgrader's own commands apply it too. Results are merged into one
+gradebook on this machine in the same way whatever the number of jobs or workers;
+``graded.jsonl`` records each merged submission, so ``--resume`` continues a stopped run.
 Whatever one submission does, the others are graded and the reports written: any failure
 while handling it makes that one ``failed`` with the reason.
 
@@ -29,6 +32,8 @@ and their messages, never the source of hidden tests) and ``grades.csv``. The ex
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -41,7 +46,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 
 from . import GRADING, ROOT, SOLUTIONS, nbgrader, resolve, solution, tool_env
 from . import sandbox as sandbox_mod
@@ -100,6 +104,18 @@ def _plain_file_problem(path: Path) -> str | None:
     if st.st_size > MAX_NOTEBOOK_BYTES:
         return f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB"
     return None
+
+
+def read_plain(path: Path) -> bytes:
+    """The bytes of a plain file, opened without following a link."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"{Path(path).name} is not a plain file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_NOTEBOOK_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def _notebooks_in(folder: Path) -> tuple[list[Path], str | None]:
@@ -179,116 +195,232 @@ def collect(folder: Path, id_pattern: str | None = None) -> list[Submission]:
     return subs
 
 
-# ------------------------------------------------------------ autograde workers
-# Each job is a long-lived process that imports nbgrader once and runs its Autograde
-# converter in-process through NbGraderAPI (the call formgrader's button makes), so a
-# submission costs no interpreter start and no nbgrader import. Student code never runs in
-# these processes: it runs in the sandboxed kernel that GuardedExecute starts.
+# ------------------------------------------------------------ the unit of work
+# One submission's autograde, bytes in and bytes out: the submitted notebook and the
+# gradebook as prepared (the assignment's cells, no submissions) go in; the autograded
+# folder's files, the private gradebook with this student's grades and nbgrader's log come
+# out. It runs nbgrader's Autograde converter in-process through NbGraderAPI (the call
+# formgrader's button makes), in a temporary folder of its own, in a long-lived process that
+# imported nbgrader once: a worker of the local pool below or a Dask worker (cluster.py).
+# Both paths grade with this one function and merge on the instructor's machine the same way.
+# Student code never runs in these processes: it runs in the sandboxed kernel that
+# GuardedExecute starts, which also stops a notebook that runs past its time
+# (GuardedExecute.wall, ``--timeout``) there, on the worker.
 
 _BASE_CONFIG = None
+_SETUP_LOCK = threading.Lock()
+
+
+def _setup_process(root: str, quiet: bool) -> None:
+    """Once per process: the course root as working folder, nbgrader imported, config read."""
+    global _BASE_CONFIG
+    with _SETUP_LOCK:
+        if _BASE_CONFIG is not None:
+            return
+        from traitlets.config.loader import PyFileConfigLoader
+
+        os.chdir(root)
+        os.environ.update(tool_env())
+        if quiet:     # nbgrader's console log: kept per submission (the task's "log")
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            import logging
+            logging.getLogger().handlers.clear()
+        config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
+        from nbgrader.apps import NbGraderAPI  # noqa: F401  (imported once per process)
+        _BASE_CONFIG = config
 
 
 def _worker_init(root: str) -> None:
-    global _BASE_CONFIG
-    from traitlets.config.loader import PyFileConfigLoader
+    import signal
 
-    os.chdir(root)
-    os.environ.update(tool_env())
-    devnull = os.open(os.devnull, os.O_WRONLY)    # nbgrader's console log: kept per submission
-    os.dup2(devnull, 2)
-    import logging
-    logging.getLogger().handlers.clear()
-    _BASE_CONFIG = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
-    from nbgrader.apps import NbGraderAPI  # noqa: F401  (imported once per worker)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the instructor's, not the pool's
+    _setup_process(root, quiet=True)
 
 
-def _autograde_in_worker(assignment: str, student: str, overrides: dict, log_path: str) -> bool:
+def working_paths(folder: Path, db: Path) -> dict[str, str]:
+    """nbgrader's working folders and gradebook, all under ``folder``."""
+    return {
+        "CourseDirectory.submitted_directory": str(folder / "submitted"),
+        "CourseDirectory.autograded_directory": str(folder / "autograded"),
+        "CourseDirectory.feedback_directory": str(folder / "feedback"),
+        "CourseDirectory.release_directory": str(folder / "release"),
+        "CourseDirectory.db_url": f"sqlite:///{db}",
+    }
+
+
+def autograde_task(task: dict) -> dict:
+    """Autograde one submission. ``task``: assignment, student, notebook (bytes), gradebook
+    (bytes), settings (nbgrader config values). Returns ok, files (the autograded folder:
+    relative path -> bytes), rows (this student's grades: gradebook_rows), verdict (the
+    pipeline's, from the autograded notebook), log, host, seconds."""
     import copy
+    import socket
+    import tempfile
+    import warnings
 
     from nbgrader.apps import NbGraderAPI
-    from traitlets.config import Config
 
-    cfg = copy.deepcopy(_BASE_CONFIG) if _BASE_CONFIG is not None else Config()
-    for key, value in overrides.items():
-        section, trait = key.rsplit(".", 1)
-        cfg[section][trait] = value
-    api = NbGraderAPI(config=cfg)
-    result = api.autograde(assignment, student, force=True, create=True)
-    Path(log_path).write_text((result.get("log") or "") + (result.get("error") or ""))
-    return bool(result.get("success"))
+    start = time.perf_counter()
+    if _BASE_CONFIG is None:          # a Dask worker: this process's own checkout
+        _setup_process(str(ROOT), quiet=False)
+    assignment, student = task["assignment"], task["student"]
+    with tempfile.TemporaryDirectory(prefix="nnlib-autograde-") as tmp:
+        tmp = Path(tmp)
+        submitted = tmp / "submitted" / student / assignment
+        submitted.mkdir(parents=True)
+        (submitted / f"{assignment}.ipynb").write_bytes(task["notebook"])
+        db = tmp / "gradebook.db"
+        db.write_bytes(task["gradebook"])
+        cfg = copy.deepcopy(_BASE_CONFIG)
+        for key, value in {**working_paths(tmp, db), **task["settings"]}.items():
+            section, trait = key.rsplit(".", 1)
+            cfg[section][trait] = value
+        with warnings.catch_warnings():   # nbgrader's add/remove cycle: SQLAlchemy's noise
+            warnings.filterwarnings("ignore", module="sqlalchemy")
+            warnings.filterwarnings("ignore", message=".*not in session")
+            result = NbGraderAPI(config=cfg).autograde(assignment, student, force=True,
+                                                       create=True)
+        files = {}
+        done = tmp / "autograded" / student / assignment
+        for dirpath, _dirs, filenames in os.walk(done):          # links are not followed
+            for name in filenames:
+                path = Path(dirpath) / name
+                if path.is_file() and not path.is_symlink():
+                    files[str(path.relative_to(done))] = path.read_bytes()
+        rows = gradebook_rows(db, assignment, student) if result.get("success") else None
+        verdict = None
+        notebook = files.get(f"{assignment}.ipynb")
+        if notebook is not None:
+            try:
+                verdict = json.loads(notebook).get("metadata", {}).get(VERDICT_KEY)
+            except ValueError:
+                pass
+        return {"ok": bool(result.get("success")), "files": files, "rows": rows,
+                "verdict": verdict,
+                "log": (result.get("log") or "") + (result.get("error") or ""),
+                "host": socket.gethostname(), "seconds": time.perf_counter() - start}
+
+
+class LocalRunner:
+    """The embedded default: ``jobs`` spawned processes on this machine run autograde_task."""
+
+    def __init__(self, jobs: int):
+        self.slots = max(1, jobs)
+        self.lock = threading.Lock()
+        self.pool: ProcessPoolExecutor | None = None
+        self.where = f"{self.slots} job(s)"
+        self.aborted = False
+
+    def start(self) -> ProcessPoolExecutor | None:
+        """The pool, started if need be (None once the run was stopped)."""
+        import multiprocessing
+
+        with self.lock:
+            if self.pool is None and not self.aborted:
+                self.pool = ProcessPoolExecutor(
+                    max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_worker_init, initargs=(str(ROOT),))
+            return self.pool
+
+    def stop(self, abort: bool = False) -> None:
+        with self.lock:
+            pool, self.pool = self.pool, None
+            self.aborted = self.aborted or abort
+        if pool is None:
+            return
+        if abort:                          # Ctrl-C: the kernels die with their worker
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.kill()
+        pool.shutdown(wait=not abort, cancel_futures=True)
+
+    def run(self, task: dict, timeout: float) -> dict:
+        """A worker that dies is replaced and the submission tried once more, then failed
+        (the others are never lost). Raises TimeoutError past ``timeout`` seconds."""
+        for attempt in (1, 2):
+            pool = self.start()
+            if pool is None:
+                return {"ok": False, "log": "Cancelled: the run was stopped\n"}
+            try:
+                return pool.submit(autograde_task, task).result(timeout=timeout)
+            except BrokenProcessPool:
+                with self.lock:
+                    if self.pool is pool:       # the first thread to notice replaces it
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        self.pool = None
+        return {"ok": False, "log": "BrokenProcessPool: the grading worker died twice while "
+                                    "grading it\n"}
 
 
 class Grader:
     """One grading run for one assignment, with its working folders under ``out``."""
 
     def __init__(self, assignment: str, out: Path | None = None, *, cell_timeout: int | None = None,
-                 sandbox: bool = True, timeout: float = 1800):
+                 sandbox: bool = True, timeout: float = 1800, wall: float | None = None,
+                 runner=None):
         self.assignment = assignment
         self.out = Path(out or GRADING / assignment).resolve()
         self.cell_timeout = cell_timeout
         self.sandbox = sandbox
-        self.timeout = timeout
+        self.timeout = timeout              # the instructor's side stops waiting after this
+        self.wall = wall                    # seconds for a whole notebook, on the worker
         self.db = self.out / "gradebook.db"
+        self.prepared_db = self.out / "work" / "prepared.db"
+        self.prepared = b""                 # the gradebook each task starts from
+        self.records = self.out / "graded.jsonl"
         self.merge_lock = threading.Lock()
-        self.pool_lock = threading.Lock()
-        self.pool: ProcessPoolExecutor | None = None
-        self.jobs = 1
+        self.merger: Merger | None = None     # open from prepare() to close()
+        self.merge_seconds = 0.0
+        self.runner = runner or LocalRunner(1)
 
-    def start_workers(self, jobs: int) -> None:
-        import multiprocessing
+    def settings(self) -> dict:
+        """The nbgrader settings of this run, sent with every task."""
+        s: dict = {"OverwriteCells.add_missing_cells": True}
+        if self.cell_timeout:
+            s["Execute.timeout"] = int(self.cell_timeout)
+        if not self.sandbox:
+            s["GuardedExecute.sandbox"] = False
+        if self.wall:
+            s["GuardedExecute.wall"] = float(self.wall)
+        return s
 
-        self.jobs = jobs
-        self.pool = ProcessPoolExecutor(max_workers=jobs,
-                                        mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_worker_init, initargs=(str(ROOT),))
-
-    def stop_workers(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
-
-    def run_autograde(self, sub: Submission, overrides: dict, log_path: Path) -> bool:
-        """Autograde one staged submission in a worker; a worker that dies is replaced and
-        the submission tried once more, then failed (the others are never lost)."""
-        for attempt in (1, 2):
-            with self.pool_lock:
-                if self.pool is None:
-                    self.start_workers(self.jobs)
-                pool = self.pool
-            try:
-                return pool.submit(_autograde_in_worker, self.assignment, sub.student,
-                                   overrides, str(log_path)).result(timeout=self.timeout)
-            except BrokenProcessPool:
-                with self.pool_lock:
-                    if self.pool is pool:       # the first thread to notice replaces it
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        self.pool = None
-                if attempt == 2:
-                    log_path.write_text("BrokenProcessPool: the grading worker died twice\n")
-        return False
+    def fingerprint(self) -> str:
+        """What a resumed run must share with the run it continues: the assignment's
+        solution (its tests and points), the nbgrader config and this run's settings."""
+        h = hashlib.sha256()
+        for path in (solution(self.assignment), ROOT / "nbgrader_config.py"):
+            h.update(path.read_bytes())
+        h.update(json.dumps(self.settings(), sort_keys=True).encode())
+        return h.hexdigest()
 
     # ------------------------------------------------------------ set-up
     def overrides(self, db: Path | None = None) -> dict[str, str]:
-        return {
-            "CourseDirectory.submitted_directory": str(self.out / "submitted"),
-            "CourseDirectory.autograded_directory": str(self.out / "autograded"),
-            "CourseDirectory.feedback_directory": str(self.out / "feedback"),
-            "CourseDirectory.release_directory": str(self.out / "release"),
-            "CourseDirectory.db_url": f"sqlite:///{db or self.db}",
-        }
+        return working_paths(self.out, db or self.db)
 
     def prepare(self) -> None:
-        """Register the assignment (test cells, checksums) in the gradebook."""
+        """Register the assignment (test cells, checksums) in a fresh gradebook that every
+        task starts from, and in the run's gradebook (created from it on a first run)."""
         self.out.mkdir(parents=True, exist_ok=True)
-        proc = nbgrader("generate_assignment", self.assignment, "--force", "--create",
-                        **self.overrides())
-        if proc.returncode != 0:
-            raise SystemExit(f"could not register {self.assignment} in the gradebook:\n"
-                             f"{proc.stdout}{proc.stderr}")
+        self.prepared_db.parent.mkdir(parents=True, exist_ok=True)
+        self.prepared_db.unlink(missing_ok=True)
+        dbs = [self.prepared_db] + ([self.db] if self.db.exists() else [])
+        for db in dbs:
+            proc = nbgrader("generate_assignment", self.assignment, "--force", "--create",
+                            **self.overrides(db))
+            if proc.returncode != 0:
+                raise SystemExit(f"could not register {self.assignment} in the "
+                                 f"gradebook:\n{proc.stdout}{proc.stderr}")
+        if not self.db.exists():
+            shutil.copy2(self.prepared_db, self.db)
+        self.prepared = self.prepared_db.read_bytes()
+        self.merger = Merger(self.db, self.assignment)
         import matplotlib.font_manager  # noqa: F401  (build the font cache outside the sandbox)
 
-    def stage(self, sub: Submission) -> None:
-        """Copy the submission (a plain file: checked again, never through a link)."""
+    def stage(self, sub: Submission, data: bytes | None = None) -> bytes:
+        """Copy the submission into submitted/ (a plain file: checked again, never through a
+        link) and clear its earlier results; return its bytes."""
+        if data is None:
+            data = read_plain(sub.source)
         dest = self.out / "submitted" / sub.student / self.assignment
         if dest.exists():
             shutil.rmtree(dest)
@@ -299,23 +431,16 @@ class Grader:
                 old.unlink()
             elif old.exists():
                 shutil.rmtree(old)
-        fd = os.open(sub.source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ValueError(f"{sub.source.name} is not a plain file")
-            with os.fdopen(fd, "rb", closefd=False) as src, \
-                    open(dest / f"{self.assignment}.ipynb", "wb") as dst:
-                shutil.copyfileobj(src, dst)
-        finally:
-            os.close(fd)
+        (dest / f"{self.assignment}.ipynb").write_bytes(data)
+        return data
 
     # ------------------------------------------------------------ one submission
-    def grade_one(self, sub: Submission) -> Result:
-        """Stage, autograde with a private gradebook, merge. Never raises."""
+    def grade_one(self, sub: Submission, data: bytes | None = None) -> Result:
+        """Stage, autograde (in a worker: local or Dask), merge. Never raises."""
         start = time.perf_counter()
         try:
-            self.stage(sub)
-            result = self._autograde(sub)
+            data = self.stage(sub, data)
+            result = self._autograde(sub, data)
         except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
             result = Result(sub.student, "failed",
                             message=f"the grader could not handle it: {type(exc).__name__}: "
@@ -323,30 +448,26 @@ class Grader:
         result.seconds = time.perf_counter() - start
         return result
 
-    def _autograde(self, sub: Submission) -> Result:
+    def _autograde(self, sub: Submission, data: bytes) -> Result:
         work = self.out / "work" / sub.student
         if work.exists():
             shutil.rmtree(work)
         work.mkdir(parents=True)
-        private_db = work / "gradebook.db"
-        shutil.copy2(self.db, private_db)
-        overrides = {**self.overrides(private_db), "OverwriteCells.add_missing_cells": True}
-        if self.cell_timeout:
-            overrides["Execute.timeout"] = int(self.cell_timeout)
-        if not self.sandbox:
-            overrides["GuardedExecute.sandbox"] = False
-        log_path = work / "autograde.log"
+        task = {"assignment": self.assignment, "student": sub.student, "notebook": data,
+                "gradebook": self.prepared, "settings": self.settings()}
         try:
-            ok = self.run_autograde(sub, overrides, log_path)
+            outcome = self.runner.run(task, self.timeout)
         except TimeoutError:
-            ok = False
-            log_path.write_text("TimeoutExpired: grading took too long\n")
-        code = 0 if ok else 1
+            outcome = {"ok": False, "log": "TimeoutExpired: grading took too long\n"}
+        log_path = work / "autograde.log"
+        log_path.write_text(outcome.get("log") or "")
+        self._write_autograded(sub.student, outcome.get("files") or {})
         log_text = _tail(log_path)
         done = self.out / "autograded" / sub.student / self.assignment / f"{self.assignment}.ipynb"
-        if code != 0 or not done.is_file() or done.is_symlink():
+        if not outcome.get("ok") or not done.is_file() or done.is_symlink() \
+                or not outcome.get("rows"):
             return Result(sub.student, "failed", message=_reason(log_text))
-        verdict = nbformat.read(str(done), as_version=4).metadata.get(VERDICT_KEY)
+        verdict = outcome.get("verdict")
         if not isinstance(verdict, dict) or verdict.get("status") not in (
                 "graded", "flagged", "crashed"):
             return Result(sub.student, "failed", message="the grading pipeline left no verdict "
@@ -360,8 +481,67 @@ class Grader:
             parts.append("graded up to that cell, later tests score 0")
         result.message = "; ".join(dict.fromkeys(parts))
         with self.merge_lock:
-            merge(private_db, self.db, self.assignment, sub.student)
+            t = time.perf_counter()
+            self.merger.apply(sub.student, outcome["rows"])
+            self.merge_seconds += time.perf_counter() - t
+            self._record(result, data)
         return result
+
+    def close(self) -> None:
+        if self.merger is not None:
+            self.merger.close()
+            self.merger = None
+
+    def _write_autograded(self, student: str, files: dict[str, bytes]) -> None:
+        dest = self.out / "autograded" / student / self.assignment
+        for rel, data in files.items():
+            parts = Path(rel).parts
+            if not parts or Path(rel).is_absolute() or ".." in parts:
+                raise ValueError(f"the worker returned a file outside the submission: {rel!r}")
+            path = dest.joinpath(*parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+    # ------------------------------------------------------------ resume
+    def _record(self, result: Result, data: bytes) -> None:
+        """One line per merged submission: what --resume may skip (called under merge_lock)."""
+        line = {"student": result.student, "sha256": hashlib.sha256(data).hexdigest(),
+                "setup": self._fingerprint, "status": result.status, "message": result.message,
+                "flags": result.flags, "seconds": round(time.perf_counter() - self._t0, 3)}
+        with self.records.open("a") as f:
+            f.write(json.dumps(line) + "\n")
+
+    _fingerprint = ""
+    _t0 = 0.0
+
+    def start_run(self, resume: bool) -> dict[str, dict]:
+        """Start the record of this run; with ``resume``, the records of the run it continues
+        (the last per student) made with the same assignment and settings."""
+        self._fingerprint, self._t0 = self.fingerprint(), time.perf_counter()
+        earlier: dict[str, dict] = {}
+        if resume and self.records.is_file():
+            for text in self.records.read_text().splitlines():
+                try:
+                    line = json.loads(text)
+                except ValueError:
+                    continue             # a line cut short when the run was stopped
+                if isinstance(line, dict) and line.get("setup") == self._fingerprint:
+                    earlier[line.get("student")] = line
+        elif self.records.exists():
+            self.records.unlink()
+        if earlier:                       # keep only what is still true, for the next resume
+            self.records.write_text("".join(json.dumps(v) + "\n" for v in earlier.values()))
+        return earlier
+
+    def already_graded(self, sub: Submission, data: bytes, earlier: dict[str, dict]) -> Result | None:
+        """The recorded result of ``sub``, when it was merged from these very bytes."""
+        line = earlier.get(sub.student)
+        done = self.out / "autograded" / sub.student / self.assignment / f"{self.assignment}.ipynb"
+        if not line or line.get("sha256") != hashlib.sha256(data).hexdigest() \
+                or not done.is_file():
+            return None
+        return Result(sub.student, line["status"], message=line.get("message", ""),
+                      flags=list(line.get("flags", [])))
 
     def scores(self, results: list[Result]) -> None:
         """Fill in points from the merged gradebook."""
@@ -414,34 +594,133 @@ class Grader:
         return path
 
 
-def merge(private_db: Path, main_db: Path, assignment: str, student: str) -> None:
-    """Copy one student's autograded submission from a private gradebook into the main one."""
+def gradebook_rows(db: Path, assignment: str, student: str) -> dict | None:
+    """One student's autograded submission in a gradebook, as plain data (None if absent):
+    what a worker sends back and the merge writes into the run's gradebook."""
     import warnings
 
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(f"sqlite:///{private_db}") as src, Gradebook(f"sqlite:///{main_db}") as dst, \
-            warnings.catch_warnings():
-        # nbgrader's own remove/add cycle makes SQLAlchemy warn about detached objects
+    with Gradebook(f"sqlite:///{db}") as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        s = src.find_submission(assignment, student)
-        dst.update_or_create_student(student)
         try:
-            dst.remove_submission(assignment, student)
+            s = gb.find_submission(assignment, student)
         except MissingEntry:
-            pass
-        dst.add_submission(assignment, student, timestamp=s.timestamp)
-        for nb in s.notebooks:
-            dnb = dst.find_submission_notebook(nb.name, assignment, student)
-            dnb.flagged = nb.flagged
-            for g in nb.grades:
-                dg = dst.find_grade(g.name, nb.name, assignment, student)
-                dg.auto_score, dg.manual_score = g.auto_score, g.manual_score
-                dg.extra_credit, dg.needs_manual_grade = g.extra_credit, g.needs_manual_grade
-            for c in nb.comments:
-                dc = dst.find_comment(c.name, nb.name, assignment, student)
-                dc.auto_comment, dc.manual_comment = c.auto_comment, c.manual_comment
-        dst.db.commit()
+            return None
+        return {"timestamp": s.timestamp, "notebooks": {nb.name: {
+            "flagged": nb.flagged,
+            "grades": {g.name: (g.auto_score, g.manual_score, g.extra_credit,
+                                g.needs_manual_grade) for g in nb.grades},
+            "comments": {c.name: (c.auto_comment, c.manual_comment) for c in nb.comments},
+        } for nb in s.notebooks}}
+
+
+class Merger:
+    """Writes submissions into the run's one gradebook, which it keeps open for the run: the
+    instructor's serial step. It reuses one SQLAlchemy session (compiled queries, loaded
+    cells), and the gradebook is in write-ahead-log mode while it is open, so a commit does not
+    wait for the disk (a crash of the grader loses nothing; a power cut may lose the last
+    merges, which --resume then grades again). Opening the gradebook, removing and re-adding
+    each submission and syncing every commit cost 0.5 s per submission, growing with the
+    gradebook; this costs milliseconds (README, "Grading on a cluster")."""
+
+    def __init__(self, db: Path, assignment: str):
+        import sqlite3
+
+        from nbgrader.api import Gradebook
+        from sqlalchemy import event
+
+        self.assignment, self.path = assignment, Path(db)
+        with sqlite3.connect(self.path) as con:
+            con.execute("pragma journal_mode=wal")
+        con.close()
+        from sqlalchemy.orm import scoped_session, sessionmaker
+
+        self.gb = Gradebook(f"sqlite:///{self.path}")
+        event.listen(self.gb.engine, "connect",
+                     lambda dbapi_con, _rec: dbapi_con.execute("pragma synchronous=normal"))
+        self.gb.db.remove()
+        self.gb.engine.dispose()           # connections from now on get the pragma
+        # one session for the run, whichever thread merges (they take turns under the
+        # grader's merge lock), that keeps what it loaded after a commit: nothing else
+        # writes this gradebook while the run is merging
+        self.gb.db = scoped_session(sessionmaker(bind=self.gb.engine, autoflush=True,
+                                                 expire_on_commit=False, future=True),
+                                    scopefunc=lambda: self)
+
+    def close(self) -> None:
+        import sqlite3
+
+        self.gb.close()
+        with sqlite3.connect(self.path) as con:   # back to one file for formgrader and copies
+            con.execute("pragma journal_mode=delete")
+        con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def apply(self, student: str, rows: dict) -> None:
+        import warnings
+
+        from nbgrader.api import MissingEntry
+
+        gb, a = self.gb, self.assignment
+        with warnings.catch_warnings():
+            # nbgrader's own remove/add cycle makes SQLAlchemy warn about detached objects
+            warnings.simplefilter("ignore")
+            try:
+                try:
+                    gb.find_student(student)
+                except MissingEntry:
+                    gb.add_student(student)
+                try:
+                    sub = gb.find_submission(a, student)
+                except MissingEntry:
+                    sub = gb.add_submission(a, student, timestamp=rows["timestamp"])
+                if not self._fill(sub, rows):   # cells the old submission lacks: start anew
+                    gb.db.rollback()
+                    gb.remove_submission(a, student)
+                    sub = gb.add_submission(a, student, timestamp=rows["timestamp"])
+                    if not self._fill(sub, rows):
+                        raise MissingEntry(f"the gradebook lacks cells of {student}'s grades")
+                gb.db.commit()
+            except BaseException:
+                gb.db.rollback()
+                raise
+
+    @staticmethod
+    def _fill(sub, rows: dict) -> bool:
+        sub.timestamp = rows["timestamp"]
+        notebooks = {nb.name: nb for nb in sub.notebooks}
+        for name, data in rows["notebooks"].items():
+            nb = notebooks.get(name)
+            if nb is None:
+                return False
+            nb.flagged = data["flagged"]
+            grades = {g.name: g for g in nb.grades}
+            comments = {c.name: c for c in nb.comments}
+            if not (set(data["grades"]) <= set(grades) and set(data["comments"]) <= set(comments)):
+                return False
+            for gname, (auto, manual, extra, needs) in data["grades"].items():
+                g = grades[gname]
+                g.auto_score, g.manual_score = auto, manual
+                g.extra_credit, g.needs_manual_grade = extra, needs
+            for cname, (auto, manual) in data["comments"].items():
+                comments[cname].auto_comment, comments[cname].manual_comment = auto, manual
+        return True
+
+
+def merge(private_db: Path, main_db: Path, assignment: str, student: str) -> None:
+    """Copy one student's autograded submission from a private gradebook into the main one."""
+    rows = gradebook_rows(private_db, assignment, student)
+    if rows is None:
+        from nbgrader.api import MissingEntry
+        raise MissingEntry(f"no submission of {student} in {private_db}")
+    with Merger(main_db, assignment) as m:
+        m.apply(student, rows)
 
 
 def _tail(path: Path, limit: int = 64 << 10) -> str:
@@ -453,6 +732,8 @@ def _tail(path: Path, limit: int = 64 << 10) -> str:
 def _reason(log: str) -> str:
     """A one-line reason for a failed autograde, from nbgrader's log."""
     checks = [
+        (r"KilledWorker|BrokenProcessPool", "the grading worker died twice while grading it"),
+        (r"cannot sandbox student code", "the worker cannot sandbox student code"),
         (r"DeadKernelError|Kernel died|kernel.*died", "the kernel died while running the notebook"),
         (r"TimeoutExpired", "grading it took too long"),
         (r"NotJSONError|not valid JSON|Notebook does not appear to be JSON|JSONDecodeError",
@@ -467,12 +748,45 @@ def _reason(log: str) -> str:
     return (lines[-1].strip()[:200] if lines else "nbgrader could not grade it")
 
 
-def _progress(done: int, total: int, t0: float, stream) -> None:
-    """done/total with an estimate of the time left."""
-    elapsed = time.perf_counter() - t0
-    left = elapsed / done * (total - done) if done else 0
-    print(f"  {done}/{total} done, {elapsed:.0f} s so far, about {left:.0f} s left",
-          file=stream, flush=True)
+class Progress:
+    """done/total and an estimate of the time left: one line per finished submission, under a
+    tqdm bar when ``stream`` is a terminal."""
+
+    def __init__(self, total: int, stream, done: int = 0):
+        self.total, self.done, self.stream = total, done, stream
+        self.start_done, self.t0 = done, time.perf_counter()
+        self.bar = None
+        if getattr(stream, "isatty", lambda: False)():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, initial=done, file=stream, unit="submission",
+                            smoothing=0.1, dynamic_ncols=True)
+
+    def eta(self) -> str:
+        elapsed = time.perf_counter() - self.t0
+        graded = self.done - self.start_done
+        left = elapsed / graded * (self.total - self.done) if graded else 0.0
+        return f"{elapsed:.0f} s so far, about {_duration(left)} left"
+
+    def line(self, text: str) -> None:
+        self.done += 1
+        text = f"[{self.done}/{self.total}] {text} | {self.eta()}"
+        if self.bar is not None:
+            self.bar.write(text, file=self.stream)
+            self.bar.update(1)
+        else:
+            print(text, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def print_table(assignment: str, results: list[Result], out=sys.stdout) -> None:
@@ -490,18 +804,27 @@ def print_table(assignment: str, results: list[Result], out=sys.stdout) -> None:
 
 def grade(folder: Path, assignment: str, out: Path | None = None,
           id_pattern: str | None = None, stream=sys.stdout, *, jobs: int | None = None,
-          sandbox: bool | None = None, cell_timeout: int | None = None) -> int:
+          sandbox: bool | None = None, cell_timeout: int | None = None,
+          scheduler: str | None = None, resume: bool = False,
+          timeout: float | None = None) -> int:
     """Grade every submission in ``folder``; return the exit status.
 
-    0: all graded; 1: some submission failed or was flagged for review; 2: cannot grade here.
-    ``sandbox=None`` means: use the sandbox, and refuse to grade if it is unavailable.
+    0: all graded; 1: some submission failed or was flagged for review; 2: cannot grade here;
+    130: stopped (Ctrl-C; run again with ``resume=True`` to grade the rest).
+    ``sandbox=None`` means: use the sandbox, and refuse to grade if it is unavailable (here,
+    or on any worker of the Dask cluster at ``scheduler``). ``resume``: skip the submissions
+    that an earlier run with the same ``out`` merged from the same bytes and settings.
+    ``timeout``: seconds a whole notebook may run (GuardedExecute.wall, on the worker).
     """
     assignment = resolve([assignment])[0]
     if not solution(assignment).is_file():
         raise SystemExit(f"no solution notebook for {assignment}")
-    if sandbox is None or sandbox:
+    if timeout is not None and timeout <= 0:
+        raise SystemExit(f"--timeout must be a positive number of seconds, got {timeout}")
+    check_sandbox = sandbox is None or bool(sandbox)
+    if check_sandbox:
         ok, why = sandbox_mod.available()
-        if not ok:
+        if not ok and scheduler is None:
             print(f"grade: cannot sandbox student code: {why}.\n"
                   "  Install bubblewrap (Debian/Ubuntu: sudo apt-get install bubblewrap), or pass "
                   "--no-sandbox to grade without isolation\n  (student code then runs with your "
@@ -513,21 +836,53 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
     if not subs:
         print(f"grade: no submissions found in {folder}", file=stream)
         return 1
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    grader = Grader(assignment, out, cell_timeout=cell_timeout, sandbox=sandbox)
+    if scheduler is not None:
+        from .cluster import DaskRunner
+        runner = DaskRunner(scheduler)
+        refusal = runner.check(sandbox=bool(sandbox))
+        if refusal:
+            runner.stop()
+            print(f"grade: {refusal}", file=stream)
+            return 2
+    else:
+        runner = LocalRunner(max(1, jobs or os.cpu_count() or 1))
+    wall = float(timeout) if timeout else None
+    grader = Grader(assignment, out, cell_timeout=cell_timeout, sandbox=bool(sandbox),
+                    runner=runner, wall=wall,
+                    timeout=max(1800.0, 2 * (wall or 0) + 4 * (cell_timeout or 120)))
     t0 = time.perf_counter()
     grader.prepare()
-    print(f"Grading {len(subs)} submission(s) of {assignment} with {jobs} job(s), sandbox "
-          f"{'on' if sandbox else 'OFF'}", file=stream, flush=True)
+    earlier = grader.start_run(resume)
     results: list[Result] = []
-    todo = []
+    todo: list[Submission] = []
+    skipped = 0
     for sub in subs:
         if sub.problem:
             results.append(Result(sub.student, "failed", message=sub.problem))
+            continue
+        known = None
+        if earlier:
+            try:
+                known = grader.already_graded(sub, read_plain(sub.source), earlier)
+            except (OSError, ValueError):
+                pass                      # grade_one says why
+        if known is not None:
+            results.append(known)
+            skipped += 1
         else:
             todo.append(sub)
-    grader.start_workers(jobs)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    print(f"Grading {len(todo)} submission(s) of {assignment} on {runner.where}, sandbox "
+          f"{'on' if sandbox else 'OFF'}"
+          + (f" ({skipped} already graded, kept from the run being resumed)" if skipped else ""),
+          file=stream, flush=True)
+    progress = Progress(len(subs), stream, done=len(results))
+    runner.start()
+    # one thread per slot: stage, send, receive, merge; a slot or two more keep the workers
+    # busy while the instructor's side writes and merges
+    threads = runner.slots + (2 if scheduler is not None else 0)
+    pool = ThreadPoolExecutor(max_workers=threads)
+    stopped = False
+    try:
         futures = {pool.submit(grader.grade_one, sub): sub for sub in todo}
         for future in as_completed(futures):
             try:
@@ -535,25 +890,43 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
             except Exception as exc:  # noqa: BLE001 - grade_one never raises; belt and braces
                 r = Result(futures[future].student, "failed", message=f"grader error: {exc}")
             results.append(r)
-            _progress(len(results), len(subs), t0, stream)
-            print(f"[{len(results)}/{len(subs)}] {r.student}: {r.status}"
-                  + (f" ({r.message})" if r.message else "") + f" {r.seconds:.1f} s",
-                  file=stream, flush=True)
-    grader.stop_workers()
+            progress.line(f"{r.student}: {r.status}" + (f" ({r.message})" if r.message else "")
+                          + f" {r.seconds:.1f} s")
+    except KeyboardInterrupt:
+        stopped = True
+        pool.shutdown(wait=False, cancel_futures=True)
+        runner.stop(abort=True)
+        progress.close()
+        grader.close()
+        done = sum(1 for r in results if r.status != "failed")
+        print(f"\ngrade: stopped; {done} of {len(subs)} submission(s) are graded and merged "
+              f"in {grader.out}.\n  Run the same command with --resume to grade the rest.",
+              file=stream, flush=True)
+        return 130
+    finally:
+        if not stopped:
+            pool.shutdown(wait=True)
+            runner.stop()
+    progress.close()
+    grader.close()
     try:
         grader.scores(results)
     except Exception as exc:  # noqa: BLE001 - still write the CSV with what is known
         print(f"warning: could not read the scores from the gradebook: {exc}", file=stream)
+    t_feedback = time.perf_counter()
     try:
         problem = grader.feedback(results)
     except Exception as exc:  # noqa: BLE001
         problem = f"{type(exc).__name__}: {exc}"
+    t_feedback = time.perf_counter() - t_feedback
     csv_path = grader.write_csv(results)
     print_table(assignment, results, stream)
     elapsed = time.perf_counter() - t0
     print(f"\nGrades: {csv_path}\nFeedback: {grader.out / 'feedback'}\n"
           f"Total {elapsed:.1f} s for {len(subs)} submission(s): "
-          f"{elapsed / len(subs):.2f} s per submission with {jobs} job(s)", file=stream)
+          f"{elapsed / len(subs):.2f} s per submission on {runner.where}"
+          + (f"; merging {1000 * grader.merge_seconds / len(todo):.0f} ms per submission"
+             if todo else "") + f"; feedback {t_feedback:.1f} s", file=stream)
     if problem:
         print(f"warning: feedback generation reported a problem: {problem}", file=stream)
     failed = [r for r in results if r.status in ("failed", "crashed")]
