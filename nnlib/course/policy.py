@@ -79,6 +79,7 @@ BASE: dict[str, str] = {
     "numbers": "isinstance(x, numbers.Number) in the autodiff classes",
     "enum": "named choices (an activation or a schedule by name)",
     "tqdm": "progress bars in training loops (tqdm.auto), as notebooks 04, 05 and 07 show",
+    "time": "timing a loop with time.perf_counter, as notebook 07 does; it cannot reach the grader",
     "warnings": "every setup cell uses it; catch_warnings around a noisy call is harmless",
     "io": "torch.save / np.save into an in-memory BytesIO (io.open and io.FileIO are files: flagged)",
 }
@@ -95,9 +96,7 @@ NOTEBOOKS: dict[str, dict[str, str]] = {
     "04_sgd": {},
     "05_deep_networks": {},
     "06_regularisation": {},
-    "07_cnn": {
-        "time": "the notebook times a CPU epoch against a GPU one (time.perf_counter)",
-    },
+    "07_cnn": {},
     "08_hyperparameters": {
         "optuna": "the tuning exercises and demos use Optuna's studies and trials",
     },
@@ -388,7 +387,7 @@ class _Policy(ast.NodeVisitor):
         elif _is_dunder(attr):
             if store or attr not in DUNDERS:
                 self.flag(f"uses .{attr} (a dunder attribute answers never need)")
-        elif path is not None and attr.startswith("_"):
+        elif path is not None and attr.startswith("_") and not _denied(path):
             self.flag(f"uses {base.id}.{attr} (a private part of a library)")
         elif path is not None and not _denied(path):
             why = _denied(f"{path}.{attr}")
