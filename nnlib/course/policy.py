@@ -20,20 +20,33 @@ the cell's grade_id). The policy allows, and flags everything else:
   (f_back, f_globals, tb_frame, gi_frame, co_*, __code__, __globals__ ...), every dunder
   attribute except :data:`DUNDERS` (the operator and container methods an honest class
   calls, ``__class__``, ``__name__``, ``__doc__``), and private attributes of a library
-  (``np._core``); also string literals naming a frame or code attribute;
+  (``np._core``), or a denied module reached through one (``torch.os``); also string
+  literals naming a frame or code attribute or a dunder outside :data:`DUNDERS`
+  (``type("A", (), {"__eq__": ...})``); ``__class__`` and ``__name__`` are allowed because
+  ``type(self).__name__`` in a ``__repr__`` and ``if __name__ == "__main__"`` are honest;
 * getattr, setattr, delattr, hasattr and operator.attrgetter/methodcaller with a computed
   (non-literal) name: they can reach anything;
 * **patching**: assigning to, or deleting, an attribute or item of an imported module or of
-  anything reached from one (``np.allclose = ...``, ``check.close.__code__ = ...``,
-  ``setattr(np, "isclose", f)``);
+  anything reached from one, aliases included (``np.allclose = ...``, ``F = torch.nn.functional;
+  F.relu = ...``, ``setattr(np, "isclose", f)``), and to an attribute of a computed object
+  (``[np][0].allclose = ...``); ``plt.rcParams[...] = ...`` is a plot setting, allowed;
 * **rebinding a name the test cells use**, at module level: ``np``, ``torch``, ``math``,
-  ``check``, ``nnlib`` and every name the notebook's setup cells import (derived by
-  :func:`setup_names` from the released notebook's cells before the first exercise). Importing
-  the same thing again under the same name is not a rebinding;
+  ``check``, ``nnlib``, every name the notebook's setup cells import (derived by
+  :func:`setup_names` from the released notebook's cells before the first exercise that
+  import) and the builtins (``abs = ...``, ``float = ...``); by assignment, ``def``, ``class``,
+  ``for``, ``with``, ``except ... as``, a walrus, ``del``, ``global`` or a star import.
+  Importing the same thing again under the same name is not a rebinding;
 * **class bodies** that define a dunder method outside :data:`DUNDERS`: ``__eq__``,
   ``__bool__``, ``__float__``, ``__array__``, ``__array_function__``, ``__torch_function__``,
   ``__getattr__``, ``__del__`` ... decide how the checks compare, convert or inspect the
-  answer, which an answer has no reason to decide.
+  answer, which an answer has no reason to decide; so do metaclasses and subclasses of
+  numpy's or torch's array types (``class A(np.ndarray)``). nn.Module subclasses are fine.
+
+Decisions: ``random`` is allowed (it cannot reach the grader; seeding it changes nothing the
+checks use), ``io`` is allowed for ``torch.save`` into a ``BytesIO`` (``io.open`` and
+``io.FileIO`` are files: flagged), ``open`` is flagged (answers never use files), ``time``
+and ``warnings`` are allowed (timing a loop, silencing a noisy call), ``json``, ``pickle``,
+``pathlib`` are not (files and unpickling).
 
 A cell whose source is exactly one of the released notebook's own (non-answer) code cells is
 course code, not the student's: it raises no finding (notebook 08's setup imports ``os``
