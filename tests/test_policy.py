@@ -465,6 +465,11 @@ ax.legend()
 plt.rcParams["figure.dpi"] = 100
 plt.show()
 """,
+    "ipython_timing_and_help": """
+%matplotlib inline
+%timeit -n 3 sum(range(100))
+np.allclose?
+""",
     "operator_reduce_warnings": """
 import functools, operator, warnings
 
@@ -479,7 +484,6 @@ def product(xs):
 @pytest.mark.parametrize("name", sorted(HONEST))
 def test_idiomatic_answers_are_clean(name):
     source = HONEST[name]
-    ast.parse(source)
     for notebook in ("01", "03", "04", "05", "06", "08"):
         assert check(source, notebook) == [], (name, notebook)
 
@@ -569,6 +573,10 @@ ATTACKS = {
     "subprocess": ("import subprocess\n", "imports subprocess"),
     "ctypes": ("import ctypes\n", "imports ctypes"),
     "grader": ("from nnlib.course import guard\n", "imports nnlib.course"),
+    "shell": ("files = !ls /\n", "runs a shell command (!ls /)"),
+    "magic_run": ("%run -i other.py\n", "uses the IPython magic %run"),
+    "cell_magic": ("%%bash\ncat /etc/passwd\n", "uses the IPython magic %%bash"),
+    "timeit_hiding": ("%timeit -n 1 exec('x = 1')\n", "uses exec"),
     "unknown_module": ("import requests_like_thing\n", "not among the modules"),
 }
 
@@ -576,7 +584,6 @@ ATTACKS = {
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_each_attack_class_is_flagged_with_its_reason(name):
     source, reason = ATTACKS[name]
-    ast.parse(source)
     found = check(source, "01_gradient_descent")
     assert any(reason in f for f in found), (name, found)
     assert all(len(f) <= 120 for f in found), found

@@ -48,7 +48,9 @@ checks use), ``io`` is allowed for ``torch.save`` into a ``BytesIO`` (``io.open`
 and ``warnings`` are allowed (timing a loop, silencing a noisy call), ``json``, ``pickle``,
 ``pathlib`` are not (files and unpickling).
 
-A cell whose source is exactly one of the released notebook's own (non-answer) code cells is
+IPython's syntax is judged as the kernel runs it: ``!cmd`` and every magic are findings,
+except ``%time``/``%timeit`` (their code is checked like any code), ``%matplotlib`` and
+``obj?``. A cell whose source is exactly one of the released notebook's own (non-answer) code cells is
 course code, not the student's: it raises no finding (notebook 08's setup imports ``os``
 for its worker demo). A syntax error is not a finding: the cell fails on its own.
 
@@ -456,8 +458,39 @@ class _Policy(ast.NodeVisitor):
                 and v not in DUNDERS and v != "__main__":
             self.flag(f"mentions {v!r} (a hook of the interpreter, by name)")
 
+    # -- IPython syntax (the kernel turns !cmd, %magic and %%magic into these calls)
+    def _ipython_call(self, node: ast.Call) -> bool:
+        """Judge get_ipython().<method>(...) made by IPython's syntax; True when handled."""
+        func = node.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call)
+                and isinstance(func.value.func, ast.Name) and func.value.func.id == "get_ipython"
+                and not func.value.args):
+            return False
+        args = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                for a in node.args]
+        if func.attr in ("system", "getoutput"):
+            self.flag(f"runs a shell command (!{_clip(args[0] if args else '')})")
+            return True
+        if func.attr not in ("run_line_magic", "run_cell_magic") or not args or args[0] is None:
+            return False
+        name, code = args[0], args[-1] if len(args) > 1 else ""
+        mark = "%" if func.attr == "run_line_magic" else "%%"
+        if name in _MAGICS_WITH_CODE and code is not None:
+            if mark == "%":
+                code = re.sub(r"^(\s*-[a-z]+(\s+\d+)?)*\s*", "", code)    # %timeit -n 10 f(x)
+            try:
+                tree = ast.parse(code)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return True
+            self.visit(tree)
+        elif name not in _HARMLESS_MAGICS:
+            self.flag(f"uses the IPython magic {mark}{name} (magics reach the kernel and the shell)")
+        return True
+
     # -- calls: getattr & co
     def visit_Call(self, node: ast.Call) -> None:
+        if self._ipython_call(node):
+            return
         func = node.func
         if isinstance(func, ast.Name) and func.id in ("getattr", "setattr", "delattr", "hasattr"):
             name = func.id
@@ -587,6 +620,36 @@ class _Policy(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+#: IPython magics an answer may use: timing its own code (which is checked like any code)
+_MAGICS_WITH_CODE = {"time", "timeit"}
+#: and magics that run no code: plots inline, help (obj? and obj??)
+_HARMLESS_MAGICS = {"matplotlib", "pinfo", "pinfo2"}
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+@functools.lru_cache(maxsize=1)
+def _ipython_transformer():
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:         # pragma: no cover - IPython is part of the course's environment
+        return None
+    return TransformerManager()
+
+
+def _python(source: str) -> str:
+    """The Python the kernel runs for a cell: IPython's syntax (!cmd, %magic) made calls."""
+    manager = _ipython_transformer()
+    if manager is None:
+        return source
+    try:
+        return manager.transform_cell(source)
+    except Exception:           # noqa: BLE001 - then the source is judged as it is
+        return source
+
+
 def _name_of(func: ast.AST) -> str:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
@@ -613,9 +676,9 @@ def check(source: str, notebook: str | None = None) -> list[str]:
     if nb is not None and source.strip() in _course(nb)[1]:
         return []
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []
+        tree = ast.parse(_python(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []       # the kernel cannot compile it either: the cell fails on its own
     policy = _Policy(nb)
     try:
         policy.visit(tree)
