@@ -568,6 +568,7 @@ ATTACKS = {
     "builtins_dunder": ("__builtins__.open\n", "uses __builtins__"),
     "open_file": ("text = open('/etc/passwd').read()\n", "uses open"),
     "io_open": ("import io\nio.open('x')\n", "uses io.open"),
+    "unpickle": ("m = torch.load(buffer, weights_only=False)\n", "(unpickling runs code)"),
     "private_torch": ("torch._C._set_grad_enabled(False)\n", "uses torch._C (a private part"),
     "os_process": ("import os\nos.system('true')\n", "imports os"),
     "subprocess": ("import subprocess\n", "imports subprocess"),

@@ -120,7 +120,7 @@ NOTEBOOKS: dict[str, dict[str, str]] = {
 #: never allowed, in any notebook (also when a setup cell imports them): module -> why
 DENIED: dict[str, str] = {}
 for _names, _why in (
-    ("os posix pathlib shutil glob tempfile fnmatch io.open io.FileIO", "files and processes"),
+    ("os posix pathlib shutil glob tempfile fnmatch io.open io.open_code io.FileIO", "files and processes"),
     ("sys builtins __builtin__ site sysconfig runpy pkgutil zipimport importlib types code codeop"
      " dis marshal pickle shelve copyreg", "the interpreter's machinery"),
     ("inspect traceback linecache tracemalloc faulthandler pdb bdb trace gc weakref",
@@ -133,7 +133,7 @@ for _names, _why in (
      "the kernel or the grader"),
     ("numpy.ctypeslib numpy.f2py numpy.distutils torch.utils.cpp_extension torch.hub"
      " torch.multiprocessing torch.distributed torch.library torch.package",
-     "a part of numpy/torch that builds, loads or tests code"),
+     "a part of numpy/torch that builds or loads code or spawns processes"),
     ("platform tomllib", "the environment"),
 ):
     for _name in _names.split():
@@ -492,6 +492,12 @@ class _Policy(ast.NodeVisitor):
         if self._ipython_call(node):
             return
         func = node.func
+        for k in node.keywords:     # np.load(f, allow_pickle=True), torch.load(f, weights_only=False)
+            unsafe = {"allow_pickle": True, "weights_only": False}.get(k.arg)
+            if unsafe is not None and not (isinstance(k.value, ast.Constant)
+                                           and k.value.value is not unsafe):
+                self.flag(f"calls {_short(func)} with {k.arg}={_short(k.value)} "
+                          "(unpickling runs code)")
         if isinstance(func, ast.Name) and func.id in ("getattr", "setattr", "delattr", "hasattr"):
             name = func.id
             if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant)
