@@ -79,7 +79,7 @@ def test_setup_names_are_derived_from_the_cells_before_the_first_exercise():
                                   "import torch.nn.functional as F\nimport matplotlib.pyplot"),
         nbformat.v4.new_code_cell("x = 1   # no import: not a setup cell"),
         nbformat.v4.new_code_cell("def f(x):\n    return x\n"),
-        nbformat.v4.new_code_cell("import copy"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport copy"),
     ]
     answer = nbformat.v4.new_code_cell("import itertools\n")
     answer.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False,

@@ -222,8 +222,8 @@ def setup_cells(nb: nbformat.NotebookNode) -> list[str]:
         if cell.get("cell_type") != "code":
             continue
         try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
+            tree = ast.parse(_python(cell.source))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree)):
             out.append(cell.source)
@@ -252,7 +252,7 @@ def setup_names(nb: nbformat.NotebookNode) -> dict[str, str]:
     """Names the notebook's setup cells import -> the dotted path each is bound to."""
     names: dict[str, str] = {}
     for source in setup_cells(nb):
-        for node in ast.walk(ast.parse(source)):
+        for node in ast.walk(ast.parse(_python(source))):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names.update(_bindings(node))
     return names
