@@ -176,6 +176,12 @@ _FRAME_ATTRS = {"f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_tr
                 "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await",
                 "ag_frame", "ag_code", "cell_contents", "_getframe", "_current_frames"}
 
+#: denied modules that libraries import and so expose as attributes (torch.os, np.linalg.sys);
+#: not trace, types, signal ...: np.trace and torch.signal are honest
+_REACHABLE = {"os", "sys", "builtins", "gc", "inspect", "importlib", "subprocess", "ctypes",
+              "linecache", "threading", "atexit", "socket", "pickle", "marshal", "traceback",
+              "weakref", "shutil", "tempfile", "glob", "multiprocessing", "IPython", "ipykernel"}
+
 #: names the test cells use in every notebook (besides the setup cells' imports)
 ALWAYS_PROTECTED = {"check": "nnlib.check", "np": "numpy", "numpy": "numpy", "torch": "torch",
                     "math": "math", "nnlib": "nnlib"}
@@ -408,9 +414,9 @@ class _Policy(ast.NodeVisitor):
             why = _denied(f"{path}.{attr}")
             if why:
                 self.flag(f"uses {base.id}.{attr} ({why})")
-            elif _denied(attr) and "." not in attr:
+            elif attr in _REACHABLE:
                 self.flag(f"uses {base.id}.{attr} (reaches {attr} through {path.split('.')[0]})")
-        elif base is not None and self.module_of(_root(base)) is not None and _denied(attr) \
+        elif base is not None and self.module_of(_root(base)) is not None and attr in _REACHABLE \
                 and not _denied(self.module_of(_root(base))):
             self.flag(f"uses .{attr} of {_short(base)} (reaches {attr} through a library)")
 
