@@ -360,6 +360,13 @@ def safe_log(v):
     except ValueError:
         return float("-inf")
 """,
+    "private_loop_names": """
+def pairs(xs):
+    out = []
+    for _i, _x in enumerate(xs):
+        out.append((_i, _x))
+    return out
+""",
     "lambda_sort": """
 def best_trial(trials, maximise=True):
     sign = 1 if maximise else -1

@@ -156,6 +156,7 @@ NAMES: dict[str, str] = {
     "__": "reads the kernel's output history", "___": "reads the kernel's output history",
 }
 _HISTORY = re.compile(r"_i?\d+$")
+_HISTORY_NAMES = {"In", "Out", "_ih", "_oh", "_dh", "_i", "_ii", "_iii", "__", "___"}
 
 #: dunder names an honest answer uses: defining them in a class body, calling them
 #: (super().__init__(), other.__add__(x)), and reading __class__, __name__, __doc__
@@ -315,6 +316,7 @@ class _Policy(ast.NodeVisitor):
         self.protected = {**ALWAYS_PROTECTED, **self.setup}
         self.modules: dict[str, str] = dict(self.protected)   # name -> dotted path it is bound to
         self.found: list[str] = []
+        self.bound: set[str] = set()       # names the cell binds somewhere (set by check)
         self.scopes: list[set[str]] = []   # local names of the functions/comprehensions we are in
         self.classes = 0                   # >0 directly inside a class body
         self.functions = 0                 # >0 inside a function or lambda
@@ -379,6 +381,8 @@ class _Policy(ast.NodeVisitor):
         name = node.id
         if not isinstance(node.ctx, ast.Load):
             self._store_name(name)
+        elif (name in _HISTORY_NAMES or _HISTORY.match(name)) and name in self.bound:
+            pass            # the cell's own variable (for _i in ...), not IPython's history
         elif name in NAMES:
             self.flag(f"uses {name} ({NAMES[name]})")
         elif _HISTORY.match(name):
@@ -662,6 +666,21 @@ def _python(source: str) -> str:
         return source
 
 
+def _bound_names(tree: ast.AST) -> set[str]:
+    """Every name the cell binds anywhere (variables, parameters, functions, imports)."""
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            out.add(n.id)
+        elif isinstance(n, ast.arg):
+            out.add(n.arg)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(n.name)
+        elif isinstance(n, ast.alias):
+            out.add(n.asname or n.name.split(".")[0])
+    return out
+
+
 def _name_of(func: ast.AST) -> str:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
@@ -692,6 +711,7 @@ def check(source: str, notebook: str | None = None) -> list[str]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []       # the kernel cannot compile it either: the cell fails on its own
     policy = _Policy(nb)
+    policy.bound = _bound_names(tree)
     try:
         policy.visit(tree)
     except RecursionError:
