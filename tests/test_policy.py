@@ -498,6 +498,39 @@ def test_idiomatic_answers_are_clean(name):
         assert check(source, notebook) == [], (name, notebook)
 
 
+def _right_mutants():
+    import importlib
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    sys.path[:0] = [str(here), str(here / "mutants")]
+    try:
+        from mutation import mutate
+        for path in sorted((here / "mutants").glob("nb*.py")):
+            catalog = importlib.import_module(path.stem)
+            nb = nbformat.read(str(solution(catalog.NOTEBOOK)), as_version=4)
+            cells = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+                     if role(c) == ANSWER}
+            for grade_id, kinds in catalog.MUTANTS.items():
+                for label, entry in kinds.get("right", {}).items():
+                    entry = entry[0] if isinstance(entry, tuple) else entry
+                    source = entry if isinstance(entry, str) else mutate(entry, cells[grade_id],
+                                                                         grade_id)
+                    yield catalog.NOTEBOOK, grade_id, label, source
+    finally:
+        del sys.path[:2]
+
+
+def test_every_alternative_right_answer_of_the_mutant_catalogs_is_clean():
+    """The catalogs' right answers (loops, vectorised, torch, scikit-learn ...) are honest
+    answers written independently of the policy."""
+    rights = list(_right_mutants())
+    assert len(rights) > 50
+    for notebook, grade_id, label, source in rights:
+        assert check(source, notebook) == [], (notebook, grade_id, label)
+
+
 def test_there_are_at_least_twenty_honest_answers():
     assert len(HONEST) >= 20
 

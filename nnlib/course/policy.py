@@ -89,6 +89,7 @@ BASE: dict[str, str] = {
     "dataclasses": "small records for trial results and settings",
     "typing": "type hints in a signature (List, Optional, Callable)",
     "statistics": "mean, median of plain lists",
+    "fractions": "exact arithmetic for budgets and brackets (hyperband) without rounding",
     "heapq": "the k best trials without sorting them all",
     "bisect": "searching a sorted list of thresholds or steps",
     "numbers": "isinstance(x, numbers.Number) in the autodiff classes",
@@ -109,7 +110,10 @@ NOTEBOOKS: dict[str, dict[str, str]] = {
         "networkx": "the notebook draws computational graphs with it; a student may draw their own",
     },
     "04_sgd": {},
-    "05_deep_networks": {},
+    "05_deep_networks": {
+        "sklearn.preprocessing": "StandardScaler / MinMaxScaler give right answers to standardise "
+                                 "and minmax_scale (the test cells compare with them)",
+    },
     "06_regularisation": {},
     "07_cnn": {},
     "08_hyperparameters": {
