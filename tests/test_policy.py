@@ -561,6 +561,8 @@ ATTACKS = {
     "patch_computed_root": ("[np][0].allclose = print\n", "an attribute of a computed object"),
     "through_torch": ("torch.os.system('true')\n", "uses torch.os (reaches os through torch)"),
     "through_library": ("np.linalg.sys.modules.clear()\n", "reaches sys through a library"),
+    "setattr_as_value": ("import functools\npatch = functools.partial(setattr, np)\n",
+                         "passes setattr as a value"),
     "getattr_computed": ("f = getattr(np, 'al' + 'lclose')\n", "calls getattr with a computed name"),
     # IPython hooks and history
     "ipython_events": ("ip = get_ipython()\nip.events.register('post_run_cell', lambda r: None)\n",

@@ -13,7 +13,8 @@ the cell's grade_id). The policy allows, and flags everything else:
   private parts of a library (``torch._C``), relative and star imports;
 * **names** an answer never needs: exec, eval, compile, __import__, globals, locals, vars,
   breakpoint, open (answers never use files: the data come from nnlib.data), input,
-  get_ipython, exit/quit, IPython's history (In, Out, _ih, _oh, _i1 ...), and any name the
+  get_ipython, exit/quit, IPython's history (In, Out, _ih, _oh, _i1 ..., unless the cell
+  binds that name itself: ``for _i in ...``), and any name the
   notebook's setup cell bound to a denied module (notebook 08's setup imports os for its
   worker demo: an answer that uses ``os`` is flagged, without importing it);
 * **attributes** that reach the interpreter's machinery: frames, tracebacks and code objects
@@ -25,7 +26,7 @@ the cell's grade_id). The policy allows, and flags everything else:
   (``type("A", (), {"__eq__": ...})``); ``__class__`` and ``__name__`` are allowed because
   ``type(self).__name__`` in a ``__repr__`` and ``if __name__ == "__main__"`` are honest;
 * getattr, setattr, delattr, hasattr and operator.attrgetter/methodcaller with a computed
-  (non-literal) name: they can reach anything;
+  (non-literal) name, or passed as a value (``map(setattr, ...)``): they can reach anything;
 * **patching**: assigning to, or deleting, an attribute or item of an imported module or of
   anything reached from one, aliases included (``np.allclose = ...``, ``F = torch.nn.functional;
   F.relu = ...``, ``setattr(np, "isclose", f)``), and to an attribute of a computed object
@@ -56,8 +57,10 @@ for its worker demo). A syntax error is not a finding: the cell fails on its own
 
 This is a list of what honest answers use, not of known tricks; to allow something new,
 add it to :data:`BASE` or the notebook's entry in :data:`NOTEBOOKS` with the reason.
-tests/test_policy.py checks that every solution notebook's answer cells are clean, that a
-set of idiomatic answers is clean, and that one attack of each class is flagged.
+tests/test_policy.py checks that every solution notebook's answer cells (and every cell the
+grader reads in a solution submission) are clean, that the mutant catalogs' alternative right
+answers and a set of idiomatic answers are clean, and that one attack of each class is
+flagged with its reason.
 """
 from __future__ import annotations
 
@@ -160,6 +163,7 @@ NAMES: dict[str, str] = {
     "__": "reads the kernel's output history", "___": "reads the kernel's output history",
 }
 _HISTORY = re.compile(r"_i?\d+$")
+_ATTR_FUNCTIONS = {"getattr", "setattr", "delattr", "hasattr"}
 _HISTORY_NAMES = {"In", "Out", "_ih", "_oh", "_dh", "_i", "_ii", "_iii", "__", "___"}
 
 #: dunder names an honest answer uses: defining them in a class body, calling them
@@ -321,6 +325,7 @@ class _Policy(ast.NodeVisitor):
         self.modules: dict[str, str] = dict(self.protected)   # name -> dotted path it is bound to
         self.found: list[str] = []
         self.bound: set[str] = set()       # names the cell binds somewhere (set by check)
+        self.called: set[int] = set()      # ids of the Name nodes that are called
         self.scopes: list[set[str]] = []   # local names of the functions/comprehensions we are in
         self.classes = 0                   # >0 directly inside a class body
         self.functions = 0                 # >0 inside a function or lambda
@@ -389,6 +394,8 @@ class _Policy(ast.NodeVisitor):
             pass            # the cell's own variable (for _i in ...), not IPython's history
         elif name in NAMES:
             self.flag(f"uses {name} ({NAMES[name]})")
+        elif name in _ATTR_FUNCTIONS and id(node) not in self.called:
+            self.flag(f"passes {name} as a value (a computed attribute name in disguise)")
         elif _HISTORY.match(name):
             self.flag(f"uses {name} (reads the kernel's history)")
         elif _is_dunder(name) and name not in _DUNDER_NAMES \
@@ -506,6 +513,7 @@ class _Policy(ast.NodeVisitor):
         if self._ipython_call(node):
             return
         func = node.func
+        self.called.add(id(func))
         for k in node.keywords:     # np.load(f, allow_pickle=True), torch.load(f, weights_only=False)
             unsafe = {"allow_pickle": True, "weights_only": False}.get(k.arg)
             if unsafe is not None and not (isinstance(k.value, ast.Constant)
