@@ -6,8 +6,6 @@ answers written here (what a student writes for these exercises); the reference 
 """
 from __future__ import annotations
 
-import ast
-
 import nbformat
 import pytest
 
