@@ -462,14 +462,15 @@ class _Policy(ast.NodeVisitor):
         for t in node.targets:
             self.visit(t)
         # an alias of a module or of something in it (F = torch.nn.functional) stays one
-        value = node.value
+        value, tail = node.value, []
         while isinstance(value, ast.Attribute):
+            tail.insert(0, value.attr)
             value = value.value
         path = self.module_of(value)
         if path is not None and not self.scopes:
             for t in node.targets:
                 if isinstance(t, ast.Name) and t.id not in self.protected:
-                    self.modules[t.id] = f"{path}.{_short(node.value, 200)}"
+                    self.modules[t.id] = ".".join([path] + tail)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         v = node.value
