@@ -729,4 +729,6 @@ def check(source: str, notebook: str | None = None) -> list[str]:
         policy.visit(tree)
     except RecursionError:
         return ["is nested too deeply to be read (the policy cannot vouch for it)"]
+    except Exception as exc:    # noqa: BLE001 - a finding to review, never a failed grading
+        return [f"could not be read by the policy ({type(exc).__name__}): review it by hand"]
     return policy.found
