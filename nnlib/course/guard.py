@@ -24,12 +24,11 @@ swallowed error or a silenced guard from an honest run. This is defence in depth
 code in the kernel's process can always find the guard. The sandbox keeps secrets out of
 reach; the guard makes cheating visible.
 
-``scan(source)`` is the static half: it lists constructs in an answer cell that patch or
-inspect the grading machinery.
+The static half is policy.py: a default-deny policy that flags what an answer cell has no
+reason to use (the pipeline applies it to every cell a student could have written).
 """
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -42,67 +41,6 @@ PROTECTED_MODULES = ("builtins", "numpy", "numpy.linalg", "numpy.testing", "nump
 BLOCKED_EVENTS = ("socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo",
                   "ctypes.dlopen", "ctypes.dlsym", "ctypes.addressof", "ctypes.cdata",
                   "sys.settrace", "sys.setprofile", "os.truncate")
-
-
-# ---------------------------------------------------------------- static scan
-
-_SUSPICIOUS_CALLS = {
-    "setattr": "setattr() on a module or class", "delattr": "delattr()",
-    "globals": "globals() (reading the grader's variables)", "vars": "vars()",
-    "eval": "eval()", "exec": "exec()", "compile": "compile()", "__import__": "__import__()",
-    "get_ipython": "get_ipython() (changing the kernel)",
-}
-_SUSPICIOUS_ATTRS = {
-    "_getframe": "sys._getframe (reading the caller's frame)", "f_back": "frame.f_back",
-    "f_globals": "frame.f_globals", "f_locals": "frame.f_locals", "__code__": "__code__",
-    "__builtins__": "__builtins__", "set_custom_exc": "set_custom_exc",
-    "showtraceback": "showtraceback", "excepthook": "sys.excepthook", "settrace": "sys.settrace",
-    "addaudithook": "sys.addaudithook",
-}
-_PROTECTED_ROOTS = {"numpy", "np", "torch", "nnlib", "check", "builtins", "sys", "math",
-                    "IPython", "ipykernel"}
-_SUSPICIOUS_MODULES = {"builtins", "gc", "ctypes", "inspect", "importlib", "socket", "urllib",
-                       "http", "requests", "subprocess", "nbgrader", "IPython", "ipykernel",
-                       "linecache", "atexit", "signal", "threading", "_thread"}
-
-
-def scan(source: str) -> list[str]:
-    """Constructs in an answer cell that patch or inspect the grading machinery."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    imported: dict[str, str] = {}     # local name -> top-level module it refers to
-    found: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-            for name in names:
-                root = name.split(".")[0]
-                if root in _SUSPICIOUS_MODULES:
-                    found.append(f"imports {name}")
-            for a in node.names:
-                module = a.name if isinstance(node, ast.Import) else (node.module or "")
-                imported[a.asname or a.name.split(".")[0]] = module.split(".")[0]
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in _SUSPICIOUS_CALLS:
-            found.append(f"calls {_SUSPICIOUS_CALLS[node.func.id]}")
-        elif isinstance(node, ast.Attribute) and node.attr in _SUSPICIOUS_ATTRS:
-            found.append(f"uses {_SUSPICIOUS_ATTRS[node.attr]}")
-        elif isinstance(node, ast.Attribute) and node.attr == "modules" \
-                and isinstance(node.value, ast.Name) \
-                and imported.get(node.value.id, node.value.id) == "sys":
-            found.append("uses sys.modules")   # model.modules() is fine
-        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
-            for t in targets:
-                base = t
-                while isinstance(base, (ast.Attribute, ast.Subscript)):
-                    base = base.value
-                root = imported.get(base.id, base.id) if isinstance(base, ast.Name) else ""
-                if isinstance(t, (ast.Attribute, ast.Subscript)) and root in _PROTECTED_ROOTS:
-                    found.append(f"assigns to {ast.unparse(t)} (patching a module)")
-    return sorted(set(found))
 
 
 # ---------------------------------------------------------------- the report, read in one place

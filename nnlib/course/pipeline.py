@@ -42,7 +42,8 @@ from traitlets import Bool, Float, Integer, Unicode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
 from . import sandbox as sandbox_mod
-from .guard import read_report, scan
+from .guard import read_report
+from .policy import NOTEBOOKS, check as policy_check
 
 VERDICT_KEY = "nnlib_grading"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -159,6 +160,9 @@ class GuardedExecute(Execute):
         self._truncated: set[int] = set()
         self._executed: dict[int, str] = {}     # cell index -> sha256 of the code it ran
         self._started = time.monotonic()
+        # the static policy's notebook: its extra modules and setup names (policy.py)
+        name = ((resources or {}).get("nbgrader") or {}).get("notebook")
+        self._notebook = name if name in NOTEBOOKS else None
         limits = sandbox_mod.Limits(wall=self.wall, output=self.max_output,
                                     notebook_output=self.max_notebook_output)
         self._limits = limits
@@ -330,7 +334,8 @@ class GuardedExecute(Execute):
         for cell in nb.cells:
             if cell.cell_type == "code" and is_answer(cell):
                 where = _meta(cell).get("grade_id") or f"cell {cell.get('id', '?')}"
-                v["flags"] += [f"{where}: {finding}" for finding in scan(cell.source)]
+                v["flags"] += [f"{where}: {finding}"
+                               for finding in policy_check(cell.source, self._notebook)]
         for index, cell in enumerate(nb.cells):
             if not is_test(cell) or cell.get("execution_count") is None:
                 continue
