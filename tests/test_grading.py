@@ -357,7 +357,7 @@ CASES = {
     "syntax": (_prepend("cross_entropy_loss", "def broken(:\n    pass"),
                FULL - POINTS["test_cross_entropy_loss"], "graded", ""),
     "sysexit": (_prepend("cross_entropy_gradient", "import sys\nsys.exit(0)"),
-                FULL - POINTS["test_cross_entropy_gradient"], "graded", ""),
+                FULL - POINTS["test_cross_entropy_gradient"], "flagged", "imports sys"),
     "deletedtest": (_delete("test_least_squares_loss"), FULL, "graded", ""),
     "editedtest": (_replace("test_gradient_descent", "print('all good')"), FULL, "graded", ""),
     "duplicatedtest": (_duplicate("test_least_squares_gradient"), FULL, "graded", ""),
@@ -392,7 +392,7 @@ CASES = {
                             "            os.write(_fd, b'[]\\n1\\n')\n"
                             "    except OSError:\n        pass\n"), 0, "flagged", "report was tampered"),
     "fifo": (_add_cell("import os\nos.mkfifo('pipe')\nos.mkfifo('/tmp/pipe')\n"
-                       "os.symlink('/etc/passwd', 'link')\n"), FULL, "graded", ""),
+                       "os.symlink('/etc/passwd', 'link')\n"), FULL, "flagged", ""),
     "rebindcheck": (_replace("least_squares_loss", REBIND_CHECK), LOSS_OFF, "flagged", "check"),
     "codeswap": (_replace("least_squares_gradient", CODE_SWAP), GRAD_OFF, "flagged", "__code__"),
     "eventhook": (_replace("least_squares_loss", EVENT_HOOK), LOSS_OFF, "flagged", "IPython"),
@@ -408,11 +408,11 @@ CASES = {
     # limits
     "memory": (_add_cell(LIMIT_MEMORY), FULL, "graded", "memory limit"),
     "disk": (_both(_add_cell(LIMIT_DISK), _add_cell(LIMIT_TMP, after="gradient_descent")),
-             FULL, "graded", "limit ("),
+             FULL, "flagged", "limit ("),
     # after the last test: the fork bomb may take its own kernel down, never a test
     "processes": (_add_cell(LIMIT_PROCESSES, after="test_cross_entropy_gradient"), FULL,
-                  ("graded", "crashed"), ""),
-    "output": (_add_cell(OUTPUT), FULL, "graded", "output limit"),
+                  ("graded", "crashed", "flagged"), ""),
+    "output": (_add_cell(OUTPUT), FULL, "flagged", "output limit"),
     "spam": (_add_cell("print('x' * 300_000_000)"), FULL, "graded", "output limit"),
     # leaks of hidden tests into the feedback
     "printhidden": (_replace("least_squares_gradient", PRINT_HIDDEN), FULL, "flagged", ""),
@@ -478,7 +478,7 @@ def batch(tmp_path_factory):
     before_repo = _tree_digest(ROOT, skip)
     os.environ["NNLIB_TEST_SECRET"] = SECRET      # exported before grading, as a token would be
     try:
-        code, log = _grade(subs, out, A, jobs=2, cell_timeout=10)
+        code, log = _grade(subs, out, A, jobs=2, cell_timeout=20)
     finally:
         del os.environ["NNLIB_TEST_SECRET"]
     return {"code": code, "log": log, "rows": _rows(out), "out": out, "subs": subs,
