@@ -41,28 +41,28 @@ from traitlets import Bool, Float, Integer, Unicode
 
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
+from . import cells
 from . import sandbox as sandbox_mod
 from .guard import read_report
 from .policy import NOTEBOOKS, check as policy_check
 
 VERDICT_KEY = "nnlib_grading"
-HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+HIDDEN_BEGIN, HIDDEN_END = cells.HIDDEN_BEGIN, "### END HIDDEN TESTS"
 SAFE_MIME = ("text/plain", "image/png", "image/jpeg", "image/gif")
 _NO_SKIP_TAG = "nnlib-never-skip-" + hashlib.sha256(os.urandom(16)).hexdigest()
 
 
-def _meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+_meta = cells.meta
 
 
 def is_test(cell) -> bool:
-    m = _meta(cell)
-    return cell.get("cell_type") == "code" and bool(m.get("grade")) and not m.get("solution")
+    """A locked test cell (cells.py's TEST role) that runs code."""
+    return cell.get("cell_type") == "code" and cells.role(cell) == cells.TEST
 
 
 def is_answer(cell) -> bool:
-    m = _meta(cell)
-    return cell.get("cell_type") == "code" and not m.get("locked") and not m.get("grade")
+    """A code cell the student may edit: an answer cell or any unlocked cell of their own."""
+    return cell.get("cell_type") == "code" and cells.role(cell) in (cells.ANSWER, cells.PLAIN)
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
