@@ -395,9 +395,9 @@ def _stored_names(tree: ast.AST) -> set[str]:
 def test_scope(source: str) -> str:
     """The test cell's code run inside a function: what its hidden part computes (reference
     values, fresh inputs) lives in local variables, which an answer's code cannot reach by
-    name, as it could reach globals of the notebook. Names the visible part binds without a
-    leading underscore stay global (later cells of the notebook may use them). The last
-    expression is still the cell's value (nbgrader's partial credit)."""
+    name, as it could reach globals of the notebook. Names the visible part binds stay
+    global (the student sees that code, and later cells may use them, helpers included).
+    The last expression is still the cell's value (nbgrader's partial credit)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -406,7 +406,7 @@ def test_scope(source: str) -> str:
         return source
     visible, _hidden = split_hidden(source)
     try:
-        public = sorted(n for n in _stored_names(ast.parse(visible)) if not n.startswith("_"))
+        public = sorted(_stored_names(ast.parse(visible)))
     except SyntaxError:
         public = []
     body = list(tree.body)
