@@ -56,11 +56,14 @@ def _grade(subs: Path, out: Path, assignment: str, **kw) -> tuple[int, str]:
 
 
 def _hidden_lines(assignment: str) -> list[str]:
+    """The hidden-test lines of a notebook that its student version does not show anyway."""
     lines = []
     for cell in nbformat.read(str(solution(assignment)), as_version=4).cells:
         if is_test(cell):
             lines += split_hidden(cell.source)[1]
-    return significant(lines)
+    shown = {line.strip() for cell in nbformat.read(str(student(assignment)), as_version=4).cells
+             for line in cell.source.splitlines()}
+    return [h for h in significant(lines) if h not in shown]
 
 
 def _feedback_leaks(folder: Path, hidden: list[str]) -> list[str]:

@@ -540,7 +540,11 @@ def redact_notebook(nb) -> NotebookNode:
         if cell.get("cell_type") == "code" and _meta(cell).get("grade"):
             cell.source, lines = split_hidden(cell.source)
             hidden += lines
-    hidden = significant(hidden)
+    # a hidden line that the notebook also shows (`with torch.no_grad():` in a visible
+    # check or in the student's own code) is no secret: scrubbing it would only mangle
+    # the student's code in the feedback
+    shown = {line.strip() for cell in nb.cells for line in cell.get("source", "").splitlines()}
+    hidden = [h for h in significant(hidden) if h not in shown]
     for cell in nb.cells:
         make_inert(cell)
         for out in cell.get("outputs", []):
