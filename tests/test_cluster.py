@@ -69,7 +69,7 @@ def cluster():
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None, memory_limit=0) as c:
+                      dashboard_address=":0", memory_limit=0) as c:
         yield c
 
 
@@ -212,7 +212,7 @@ def test_a_cluster_whose_workers_cannot_sandbox_or_share_a_process_is_refused(tm
     subs.mkdir()
     shutil.copy(solution(A), subs / f"a_{A}.ipynb")
     bin_only = str(Path(os.sys.executable).parent)            # no bwrap on the worker's PATH
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0",
                       env={"PATH": bin_only}) as c:
         text = io.StringIO()
         code = grade(subs, A, tmp_path / "out", stream=text, scheduler=c.scheduler_address)
