@@ -176,6 +176,8 @@ def bench_tests(full: bool) -> dict:
     if full:
         t = time.perf_counter()
         proc = subprocess.run(["make", "-s", "test"], cwd=ROOT, capture_output=True, text=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "make-test.log").write_text(proc.stdout + proc.stderr)
         out["test"] = {"seconds": round(time.perf_counter() - t, 1), "exit": proc.returncode,
                        "summary": (proc.stdout.strip().splitlines() or [""])[-1]}
     return out
