@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from .utils import _reject, as_int, as_number, as_text
+from .utils import _plain, _reject, as_int, as_number, as_text
 
 __all__ = [
     "CheckFailed",
@@ -115,17 +115,6 @@ def _args(func: str, name: Any, *, rtol: Any = 0.0, atol: Any = 0.0, mistakes: A
 
 
 # --- formatting -------------------------------------------------------------------------
-
-def _plain(value: Any) -> Any:
-    """``value`` with numpy scalars (also inside lists, tuples, dicts) as Python numbers."""
-    if isinstance(value, _generic):
-        return value.item()
-    if type(value) in (list, tuple):
-        return type(value)(_plain(v) for v in value)
-    if type(value) is dict:
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    return value
-
 
 def _num(x: Any, sig: int | None = None) -> str:
     """A number as plain text (``1.5``, never ``np.float64(1.5)``): ``sig`` significant
