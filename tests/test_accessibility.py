@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from labsettings import write_lab_settings
 
 from nnlib.course import GRADING, NOTEBOOKS, ROOT, assignments
 
@@ -61,13 +62,7 @@ def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("a11y")
     root = tmp / "notebooks"
     shutil.copytree(NOTEBOOKS, root)
-    settings = tmp / "settings"
-    for rel, text in {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
-                      '{"windowingMode": "none"}',
-                      "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-                      '{"fetchNews": "false"}'}.items():
-        (settings / rel).parent.mkdir(parents=True, exist_ok=True)
-        (settings / rel).write_text(text)
+    settings = write_lab_settings(tmp / "settings")
     port = _free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from labsettings import write_lab_settings
 
 from nnlib.course import GRADING, ROOT, student
 
@@ -54,15 +55,7 @@ def lab(tmp_path):
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "least_squares_loss":
             cell.source = WRONG_ANSWER
     nbformat.write(nb, str(path))
-    # Settings: render every cell (no windowing, so outputs off screen stay in the page)
-    # and no news pop-up over the notebook.
-    settings = tmp_path / "settings"
-    for rel, text in {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
-                      '{"windowingMode": "none"}',
-                      "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-                      '{"fetchNews": "false"}'}.items():
-        (settings / rel).parent.mkdir(parents=True, exist_ok=True)
-        (settings / rel).write_text(text)
+    settings = write_lab_settings(tmp_path / "settings")
     port = _free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
     env.pop("MPLBACKEND", None)      # tests/conftest.py sets Agg; a student's kernel uses inline
