@@ -22,8 +22,11 @@ c.CourseDirectory.autograded_directory = os.path.join(grading, "autograded")
 c.CourseDirectory.feedback_directory = os.path.join(grading, "feedback")
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(grading, "gradebook.db")
 
-# Only notebooks travel into the release (no paired scripts, no caches).
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py", "*.txt"]
+# No paired scripts or caches travel into the release. Text files do: nbgrader's exchange
+# writes timestamp.txt and submission_secret.txt beside each submission, and collect,
+# autograde and generate_feedback must carry them to the feedback (release_feedback reads
+# them there). release.py refuses any file in notebooks/ that is not a notebook it wrote.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py"]
 
 # A friendlier stub than nbgrader's default (nbgrader#1154).
 c.ClearSolutions.code_stub = {
@@ -56,6 +59,8 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
     "nnlib.course.pipeline.RecordVerdict",
 ]
+# nbgrader's feedback page, with a language and links that pass WCAG 2.1 AA (pipeline.py)
+c.GenerateFeedback.exporter_class = "nnlib.course.pipeline.FeedbackExporter"
 c.GenerateFeedback.preprocessors = [
     "nnlib.course.pipeline.RedactFeedback",
     "nbgrader.preprocessors.GetGrades",

@@ -83,6 +83,12 @@ def test_solution_full_marks_and_blank_zero(tmp_path, assignment):
     shutil.copy(solution(assignment), subs / f"sol_{assignment}.ipynb")      # flat LMS layout
     (subs / "blank").mkdir()                                                   # folder layout
     shutil.copy(student(assignment), subs / "blank" / f"{assignment}.ipynb")
+    # as `nbgrader collect` leaves it: the exchange's two files beside the notebook, which
+    # autograde reads (the submission time) and release_feedback needs beside the feedback
+    exchange = {"timestamp.txt": "2026-09-14 08:30:15.123456 UTC",
+                "submission_secret.txt": "b7f0c2d4e6a8"}
+    for name, text in exchange.items():
+        (subs / "blank" / name).write_text(text)
     # the solution again, ending with a cell that prints every cell the kernel ran (the
     # hidden tests included) into its own output: the feedback must not show them
     leaky = nbformat.read(str(solution(assignment)), as_version=4)
@@ -95,8 +101,18 @@ def test_solution_full_marks_and_blank_zero(tmp_path, assignment):
     assert rows["sol"]["status"] == "graded" and rows["blank"]["status"] == "graded", log
     assert float(rows["sol"]["autograded_score"]) == float(rows["sol"]["autograded_max"]) > 0, log
     assert float(rows["blank"]["autograded_score"]) == 0.0, log
+    feedback = tmp_path / "out" / "feedback"
     for who in ("sol", "blank", "leaky"):
-        assert (tmp_path / "out" / "feedback" / who / assignment / f"{assignment}.html").is_file()
+        page = (feedback / who / assignment / f"{assignment}.html").read_text()
+        assert page.count('<html lang="en"') == 1, f"{who}: the feedback page has no language"
+    for name, text in exchange.items():        # carried to the feedback, nowhere invented
+        assert (feedback / "blank" / assignment / name).read_text() == text
+        assert not (feedback / "sol" / assignment / name).exists()
+    with sqlite3.connect(tmp_path / "out" / "gradebook.db") as con:
+        stamps = dict(con.execute(
+            "select student.id, submitted_assignment.timestamp from submitted_assignment "
+            "join student on student.id = submitted_assignment.student_id").fetchall())
+    assert stamps["blank"].startswith("2026-09-14 08:30:15"), stamps
     hidden = _hidden_lines(assignment)
     assert hidden, f"{assignment} has no hidden tests"
     assert not _feedback_leaks(tmp_path / "out" / "feedback", hidden)
@@ -623,9 +639,37 @@ def test_nbgraders_own_commands_apply_the_course_pipeline(batch, tmp_path):
         setattr(cfg.CourseDirectory, f"{step}_directory", str(out / step))
     cfg.CourseDirectory.db_url = f"sqlite:///{out / 'gradebook.db'}"
     api = NbGraderAPI(config=cfg)
+    page = out / "feedback" / "printhidden" / A / f"{A}.html"
+    page.unlink()
     result = api.generate_feedback(A, "printhidden", force=True)
     assert result["success"], result
     assert not _feedback_leaks(out / "feedback", _hidden_lines(A))
+    # the same accessible page on both paths (the exporter is nbgrader_config.py's)
+    for who in ("escape", "printhidden", "patchcheck"):
+        text = (out / "feedback" / who / A / f"{A}.html").read_text()
+        assert '<html lang="en"' in text and "text-decoration: underline" in text, who
+
+
+@needs_sandbox
+def test_feedback_pages_pass_axe(batch):
+    """The feedback pages `grade` wrote pass axe-core's WCAG 2.1 A/AA rules in Chromium: a
+    blank, a flagged wrong answer and a crashed kernel (failed checks, errors, scores, links)."""
+    from test_accessibility import AXE, CHROMIUM, axe_violations
+    if CHROMIUM is None or not AXE.exists():
+        pytest.skip("needs Debian's chromium and axe-core (npm ci --prefix hub; .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            for who in ("blank", "patchcheck", "osexit"):
+                page.goto((batch["out"] / "feedback" / who / A / f"{A}.html").as_uri())
+                found[who] = axe_violations(page)
+        finally:
+            browser.close()
+    assert not any(found.values()), found
 
 
 # --------------------------------------------------------------------------- file names

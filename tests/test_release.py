@@ -1,5 +1,6 @@
 """notebooks/ is exactly what `release` makes from solutions/, and nothing secret leaks."""
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -61,3 +62,22 @@ def test_no_solution_hidden_test_or_mark_scheme_leaks(assignment):
     for cell in student.cells:
         assert not cell.get("outputs"), "student notebooks are released without outputs"
         assert "jupytext" not in student.metadata
+
+
+def test_a_file_beside_a_solution_is_not_released(tmp_path, monkeypatch):
+    """Only notebooks travel into notebooks/: a note or data file that nbgrader would copy
+    from solutions/<assignment>/ (it ignores no text file, see nbgrader_config.py) is refused."""
+    from nnlib.course import release as rel
+
+    real = rel.nbgrader
+
+    def nbgrader_with_a_note(*args, **overrides):
+        proc = real(*args, **overrides)
+        out = Path(overrides["CourseDirectory.release_directory"]) / args[1]
+        (out / "answers.txt").write_text("the mark scheme\n")
+        return proc
+
+    monkeypatch.setattr(rel, "nbgrader", nbgrader_with_a_note)
+    with pytest.raises(rel.ReleaseError, match=r"only notebooks are released.*answers\.txt"):
+        rel.release_one("01_gradient_descent", dest=tmp_path)
+    assert not (tmp_path / "01_gradient_descent").exists()

@@ -57,6 +57,11 @@ DEFAULT_ID_PATTERN = r"^(?P<student>[^_.\s]+)"
 LMS_PATTERN = re.compile(r"^(?P<name>[^_]+?)_(?:LATE_)?(?P<number>\d{3,})_")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.@+-]*$")
 MAX_NOTEBOOK_BYTES = 64 << 20
+# Written by nbgrader's exchange beside a submitted notebook, and carried with it through
+# grading: autograde reads the submission time from timestamp.txt (late penalties), and
+# release_feedback needs both beside the feedback. Nothing else travels with a notebook.
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
+MAX_EXCHANGE_FILE = 4096
 
 
 @dataclass
@@ -64,6 +69,7 @@ class Submission:
     student: str
     source: Path | None
     problem: str | None = None     # why it cannot be graded, found before grading
+    extras: tuple[Path, ...] = ()  # EXCHANGE_FILES found beside the notebook
 
 
 @dataclass
@@ -104,6 +110,20 @@ def _plain_file_problem(path: Path) -> str | None:
     if st.st_size > MAX_NOTEBOOK_BYTES:
         return f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB"
     return None
+
+
+def _exchange_files(notebook: Path) -> tuple[Path, ...]:
+    """The EXCHANGE_FILES beside a notebook in a student's folder: small plain files only."""
+    found = []
+    for name in EXCHANGE_FILES:
+        path = notebook.parent / name
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_EXCHANGE_FILE:
+            found.append(path)
+    return tuple(found)
 
 
 def read_plain(path: Path) -> bytes:
@@ -191,7 +211,9 @@ def collect(folder: Path, id_pattern: str | None = None) -> list[Submission]:
                 + ("; set --id-pattern (a regular expression with a group named student) "
                    "to tell them apart" if flat else "")))
         else:
-            subs.append(Submission(student, files[0]))
+            one = files[0]
+            subs.append(Submission(student, one, extras=(
+                _exchange_files(one) if one.parent != folder else ())))
     return subs
 
 
@@ -249,11 +271,25 @@ def working_paths(folder: Path, db: Path) -> dict[str, str]:
     }
 
 
+def _files_under(folder: Path) -> dict[str, bytes]:
+    """The plain files under ``folder`` (relative path -> bytes); links are not followed."""
+    files = {}
+    for dirpath, _dirs, filenames in os.walk(folder):
+        for name in filenames:
+            path = Path(dirpath) / name
+            if path.is_file() and not path.is_symlink():
+                files[str(path.relative_to(folder))] = path.read_bytes()
+    return files
+
+
 def autograde_task(task: dict) -> dict:
-    """Autograde one submission. ``task``: assignment, student, notebook (bytes), gradebook
-    (bytes), settings (nbgrader config values). Returns ok, files (the autograded folder:
-    relative path -> bytes), rows (this student's grades: gradebook_rows), verdict (the
-    pipeline's, from the autograded notebook), log, host, seconds."""
+    """Autograde one submission and write its feedback. ``task``: assignment, student,
+    notebook (bytes), extras (EXCHANGE_FILES: name -> bytes), gradebook (bytes), settings
+    (nbgrader config values). Returns ok, files (the autograded folder: relative path ->
+    bytes), feedback (the feedback folder, likewise), rows (this student's grades:
+    gradebook_rows), verdict (the pipeline's, from the autograded notebook), log, host,
+    seconds. The feedback is nbgrader's generate_feedback on the worker, from the worker's
+    gradebook (the same scores the merge writes), so feedback costs no serial step."""
     import copy
     import socket
     import tempfile
@@ -270,6 +306,9 @@ def autograde_task(task: dict) -> dict:
         submitted = tmp / "submitted" / student / assignment
         submitted.mkdir(parents=True)
         (submitted / f"{assignment}.ipynb").write_bytes(task["notebook"])
+        for name, blob in (task.get("extras") or {}).items():
+            if name in EXCHANGE_FILES and len(blob) <= MAX_EXCHANGE_FILE:
+                (submitted / name).write_bytes(blob)
         db = tmp / "gradebook.db"
         db.write_bytes(task["gradebook"])
         cfg = copy.deepcopy(_BASE_CONFIG)
@@ -279,15 +318,15 @@ def autograde_task(task: dict) -> dict:
         with warnings.catch_warnings():   # nbgrader's add/remove cycle: SQLAlchemy's noise
             warnings.filterwarnings("ignore", module="sqlalchemy")
             warnings.filterwarnings("ignore", message=".*not in session")
-            result = NbGraderAPI(config=cfg).autograde(assignment, student, force=True,
-                                                       create=True)
-        files = {}
-        done = tmp / "autograded" / student / assignment
-        for dirpath, _dirs, filenames in os.walk(done):          # links are not followed
-            for name in filenames:
-                path = Path(dirpath) / name
-                if path.is_file() and not path.is_symlink():
-                    files[str(path.relative_to(done))] = path.read_bytes()
+            api = NbGraderAPI(config=cfg)
+            result = api.autograde(assignment, student, force=True, create=True)
+            feedback_log = ""
+            if result.get("success"):
+                made = api.generate_feedback(assignment, student, force=True)
+                if not made.get("success"):
+                    feedback_log = (made.get("log") or "") + (made.get("error") or "")
+        files = _files_under(tmp / "autograded" / student / assignment)
+        feedback = _files_under(tmp / "feedback" / student / assignment)
         rows = gradebook_rows(db, assignment, student) if result.get("success") else None
         verdict = None
         notebook = files.get(f"{assignment}.ipynb")
@@ -296,9 +335,9 @@ def autograde_task(task: dict) -> dict:
                 verdict = json.loads(notebook).get("metadata", {}).get(VERDICT_KEY)
             except ValueError:
                 pass
-        return {"ok": bool(result.get("success")), "files": files, "rows": rows,
-                "verdict": verdict,
-                "log": (result.get("log") or "") + (result.get("error") or ""),
+        return {"ok": bool(result.get("success")), "files": files, "feedback": feedback,
+                "rows": rows, "verdict": verdict,
+                "log": (result.get("log") or "") + (result.get("error") or "") + feedback_log,
                 "host": socket.gethostname(), "seconds": time.perf_counter() - start}
 
 
@@ -432,6 +471,10 @@ class Grader:
             elif old.exists():
                 shutil.rmtree(old)
         (dest / f"{self.assignment}.ipynb").write_bytes(data)
+        for path in sub.extras:
+            blob = read_plain(path)
+            if len(blob) <= MAX_EXCHANGE_FILE:
+                (dest / path.name).write_bytes(blob)
         return data
 
     # ------------------------------------------------------------ one submission
@@ -453,15 +496,19 @@ class Grader:
         if work.exists():
             shutil.rmtree(work)
         work.mkdir(parents=True)
+        staged = self.out / "submitted" / sub.student / self.assignment
+        extras = {name: (staged / name).read_bytes() for name in EXCHANGE_FILES
+                  if (staged / name).is_file() and not (staged / name).is_symlink()}
         task = {"assignment": self.assignment, "student": sub.student, "notebook": data,
-                "gradebook": self.prepared, "settings": self.settings()}
+                "extras": extras, "gradebook": self.prepared, "settings": self.settings()}
         try:
             outcome = self.runner.run(task, self.timeout)
         except TimeoutError:
             outcome = {"ok": False, "log": "TimeoutExpired: grading took too long\n"}
         log_path = work / "autograde.log"
         log_path.write_text(outcome.get("log") or "")
-        self._write_autograded(sub.student, outcome.get("files") or {})
+        self._write_files("autograded", sub.student, outcome.get("files") or {})
+        self._write_files("feedback", sub.student, outcome.get("feedback") or {})
         log_text = _tail(log_path)
         done = self.out / "autograded" / sub.student / self.assignment / f"{self.assignment}.ipynb"
         if not outcome.get("ok") or not done.is_file() or done.is_symlink() \
@@ -492,8 +539,9 @@ class Grader:
             self.merger.close()
             self.merger = None
 
-    def _write_autograded(self, student: str, files: dict[str, bytes]) -> None:
-        dest = self.out / "autograded" / student / self.assignment
+    def _write_files(self, step: str, student: str, files: dict[str, bytes]) -> None:
+        """A worker's files for ``step`` (autograded, feedback) of one student's submission."""
+        dest = self.out / step / student / self.assignment
         for rel, data in files.items():
             parts = Path(rel).parts
             if not parts or Path(rel).is_absolute() or ".." in parts:
@@ -566,14 +614,14 @@ class Grader:
                               if g.cell.cell_type == "code")
 
     def feedback(self, results: list[Result]) -> str:
-        """HTML feedback through nbgrader's generate_feedback (RedactFeedback in its pipeline)."""
-        graded = [r for r in results if r.status != "failed"]
-        if not graded:
-            return ""
-        proc = nbgrader("generate_feedback", self.assignment, "--force", **self.overrides())
-        if proc.returncode == 0:
-            return ""
-        problems = []     # one broken notebook must not cost the others their feedback
+        """HTML feedback through nbgrader's generate_feedback (RedactFeedback in its pipeline)
+        for each graded submission whose worker did not write it (the workers write it with
+        the grading, autograde_task); one at a time, so that one broken notebook never costs
+        the others their feedback."""
+        graded = [r for r in results if r.status != "failed" and not (
+            self.out / "feedback" / r.student / self.assignment / f"{self.assignment}.html"
+        ).is_file()]
+        problems = []
         for r in graded:
             one = nbgrader("generate_feedback", self.assignment, "--force",
                            f"--student={r.student}", **self.overrides())
@@ -915,7 +963,7 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
         print(f"warning: could not read the scores from the gradebook: {exc}", file=stream)
     t_feedback = time.perf_counter()
     try:
-        problem = grader.feedback(results)
+        problem = grader.feedback(results)     # only what the workers could not write
     except Exception as exc:  # noqa: BLE001
         problem = f"{type(exc).__name__}: {exc}"
     t_feedback = time.perf_counter() - t_feedback

@@ -24,6 +24,7 @@ course adds to grading lives here, as nbgrader preprocessors, and nowhere else:
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import html
 import json
@@ -34,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from nbformat.notebooknode import NotebookNode
 from nbformat.v4 import new_output
@@ -456,7 +458,13 @@ def make_inert(cell) -> None:
             del data[key]
         if removed and "text/plain" not in data:
             data["text/plain"] = f"[{', '.join(removed)} output not shown by the grader]"
-        out["metadata"] = {}
+        # of the metadata only an image's text alternative stays (plain text, escaped by
+        # every exporter): what a figure shows, for the instructor's and the student's reader
+        meta = out.get("metadata") if isinstance(out.get("metadata"), dict) else {}
+        out["metadata"] = {
+            mime: {"alt": meta[mime]["alt"][:1000]} for mime in ("image/png", "image/jpeg")
+            if mime in data and isinstance(meta.get(mime), dict)
+            and isinstance(meta[mime].get("alt"), str)}
     if cell.get("cell_type") == "markdown" and not _meta(cell).get("locked"):
         cell.source = html.escape(cell.source, quote=False)
         cell.pop("attachments", None)
@@ -575,3 +583,66 @@ class RedactFeedback(Preprocessor):
 
     def preprocess(self, nb, resources):
         return redact_notebook(nb), resources
+
+
+# nbgrader's feedback template fails WCAG 2.1 AA (axe-core): its <html> has no language, its
+# links (#337ab7 on #f5f5f5, 4.2:1) are neither dark enough nor underlined, and some colours
+# of the code highlighting (comments #3d7b7b, 4.46:1) are too light. Links in a panel's
+# heading take the heading's own colour (bootstrap's panels pass); the others are 7.6:1.
+FEEDBACK_CSS = """
+a, a:visited { color: #23527c; text-decoration: underline; }
+a:hover, a:focus { color: #0b2a45; }
+div.nbgrader_cell .panel-heading a, div.nbgrader_cell .panel-heading a:visited { color: inherit; }
+"""
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG's contrast ratio of two colours written #rrggbb."""
+    a, b = sorted((_luminance(fg.lstrip("#")), _luminance(bg.lstrip("#"))), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+@functools.cache
+def code_css(selector: str = ".highlight", background: str = "#f5f5f5",
+             minimum: float = 4.6) -> str:
+    """Pygments' default colours for code, each darkened (same hue) until it reaches
+    ``minimum`` contrast on ``background`` (WCAG AA asks 4.5:1 for text)."""
+    from pygments.formatters import HtmlFormatter
+    from pygments.styles import get_style_by_name
+
+    def darker(match: re.Match) -> str:
+        colour = match.group(2).lower()
+        if len(colour) == 3:
+            colour = "".join(c * 2 for c in colour)
+        while contrast(colour, background) < minimum:
+            colour = "".join(f"{int(int(colour[i:i + 2], 16) * 0.92):02x}" for i in (0, 2, 4))
+        return f"{match.group(1)}#{colour}"
+
+    base = get_style_by_name("default")
+    styles = {token: re.sub(r"(^|\s)#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", darker, rule)
+              for token, rule in base.styles.items()}
+    style = type("AccessibleDefault", (base,), {"styles": styles})
+    return HtmlFormatter(style=style).get_style_defs(selector)
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbgrader's feedback page (its ``feedback`` template, unchanged) with the page's language
+    and links that meet WCAG 2.1 AA. It is GenerateFeedback.exporter_class in
+    nbgrader_config.py, so `nbgrader generate_feedback`, formgrader's button (which forces the
+    template, not the exporter) and ``grade`` all write the same page."""
+
+    language = Unicode("en", help="the language of the feedback page (<html lang=...>)").tag(
+        config=True)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        output, resources = super().from_notebook_node(nb, resources, **kw)
+        output = re.sub(r"<html(?=[\s>])(?![^>]*\blang=)", f'<html lang="{html.escape(self.language)}"',
+                        output, count=1)
+        output = output.replace("</head>", f"<style>{FEEDBACK_CSS}{code_css()}</style>\n</head>", 1)
+        return output, resources

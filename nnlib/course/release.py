@@ -88,6 +88,12 @@ def release_one(assignment: str, dest: Path = NOTEBOOKS, db: Path | None = None)
         made = out / assignment
         if proc.returncode != 0 or not made.is_dir():
             raise ReleaseError(_nbgrader_failure(assignment, proc.stdout + proc.stderr))
+        others = sorted(str(f.relative_to(made)) for f in made.rglob("*")
+                        if f.is_file() and f.suffix != ".ipynb")
+        if others:     # a note or data file beside a solution may hold answers
+            raise ReleaseError(f"{assignment}: only notebooks are released, and "
+                               f"solutions/{assignment}/ also holds: {', '.join(others[:5])} "
+                               "(move it out of solutions/)")
         for nb_path in made.glob("*.ipynb"):
             nb = _normalise(nbformat.read(str(nb_path), as_version=4))
             bad = leaks(nb)
