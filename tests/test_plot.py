@@ -170,3 +170,60 @@ def test_an_error_inside_the_callback_says_where_it_was_raised():
     with pytest.raises(KeyError) as exc:
         plot.loss_surface(loss, (0, 1), (0, 1), resolution=3)
     assert "plot.loss_surface: raised while calling `loss` at phi = [0, 0]" in exc.value.__notes__
+
+
+# --------------------------------------------------------------------------- show and colour
+
+
+def _two_lines(**second):
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="train")
+    ax.plot([0, 1], [1, 0], label="test", **second)
+    ax.legend()
+    ax.set_title("loss")
+    return fig
+
+
+def test_colour_only_finds_entries_told_apart_by_colour_alone():
+    assert plot.colour_only(_two_lines()) == ["loss: train, test"]
+    assert plot.colour_only(_two_lines(linestyle="--")) == []     # a dash tells them apart
+    assert plot.colour_only(_two_lines(marker="o")) == []
+    fig, ax = plt.subplots()
+    ax.scatter([0], [0], label="class 0")
+    ax.scatter([1], [1], label="class 1")
+    ax.legend()
+    assert plot.colour_only(fig) == ["a panel: class 0, class 1"]
+    ax.cla()
+    ax.scatter([0], [0], marker="o", label="class 0")
+    ax.scatter([1], [1], marker="s", label="class 1")
+    ax.legend()
+    assert plot.colour_only(fig) == []
+
+
+def test_show_gives_the_figure_its_text_alternative():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    alt = 'Two lines, "train" & "test", cross at the centre'
+    with capture_output() as shown:
+        plot.show(alt, _two_lines(linestyle="--"))
+    (out,) = shown.outputs
+    assert out.metadata == {"image/png": {"alt": alt}}
+    assert out.data["image/png"] and out.data["text/plain"] == f"[figure: {alt}]"
+    html = out.data["text/html"]
+    assert 'alt="Two lines, &quot;train&quot; &amp; &quot;test&quot;, cross at the centre"' in html
+    assert out.data["image/png"] in html                     # the same pixels in both
+    assert not plt.get_fignums()                              # closed: shown once, not twice
+    with capture_output() as shown:
+        plot.show("Two lines cross at the centre of the panel", _two_lines())
+    assert shown.outputs[0].metadata["nnlib_colour_only"] == ["loss: train, test"]
+
+
+def test_show_rejects_a_missing_or_empty_description():
+    with pytest.raises(ValueError, match=r"`alt` must be a sentence of at least 6 words"):
+        plot.show("a plot")
+    with pytest.raises(ValueError, match="`alt` must be"):
+        plot.show(None)
+    with pytest.raises(ValueError, match="`fig` must be a matplotlib Figure"):
+        plot.show("what the figure shows in six words", fig="figure")
