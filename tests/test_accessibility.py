@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from labsettings import write_lab_settings
 
-from nnlib.course import GRADING, NOTEBOOKS, ROOT, assignments
+from nnlib.course import GRADING, NOTEBOOKS, ROOT, SOLUTIONS, assignments
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = ROOT / "hub" / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,6 +62,8 @@ def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("a11y")
     root = tmp / "notebooks"
     shutil.copytree(NOTEBOOKS, root)
+    # the notebooks as a student sees them after running them: with their figures
+    shutil.copytree(SOLUTIONS, root / "run", ignore=shutil.ignore_patterns("*.py"))
     settings = write_lab_settings(tmp / "settings")
     port = _free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
@@ -116,6 +118,30 @@ def test_student_notebook_in_jupyterlab_passes_axe(lab, assignment):
         (keep / f"{assignment}.json").write_text(json.dumps(
             {"course_content": found, "whole_notebook_including_jupyterlab": lab_own}, indent=1))
         assert page.locator(".jp-RenderedMarkdown").count() > 3
+        assert not found, f"{assignment}: {json.dumps(found, indent=1)[:3000]}"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_figures_in_jupyterlab_carry_their_text_alternative(lab, assignment):
+    """Run, a notebook shows its figures; in JupyterLab each one is an image whose alt text is
+    the description the notebook gave it (plot.show), and axe finds nothing in the outputs."""
+    import nbformat
+
+    nb = nbformat.read(str(SOLUTIONS / assignment / f"{assignment}.ipynb"), as_version=4)
+    alts = [o.metadata["image/png"]["alt"] for c in nb.cells for o in c.get("outputs", [])
+            if "image/png" in o.get("data", {}) and "alt" in o.get("metadata", {}).get("image/png", {})]
+    url, browser = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{url}/lab/tree/run/{assignment}/{assignment}.ipynb?reset")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=240_000)
+        page.wait_for_timeout(3000)
+        images = page.eval_on_selector_all(
+            ".jp-OutputArea-output img", "els => els.map(e => e.getAttribute('alt'))")
+        assert images == alts and len(alts) >= 1, (images, alts)
+        found = axe_violations(page, {"include": [[".jp-OutputArea-output"]]})
         assert not found, f"{assignment}: {json.dumps(found, indent=1)[:3000]}"
     finally:
         page.close()
