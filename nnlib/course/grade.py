@@ -362,6 +362,14 @@ class LocalRunner:
                     initializer=_worker_init, initargs=(str(ROOT),))
             return self.pool
 
+    def warm(self) -> None:
+        """Start the workers now (each imports nbgrader and reads the config), so that they
+        are ready when the gradebook is: nothing to wait for."""
+        pool = self.start()
+        if pool is not None:
+            for _ in range(self.slots):
+                pool.submit(os.getpid)
+
     def stop(self, abort: bool = False) -> None:
         with self.lock:
             pool, self.pool = self.pool, None
@@ -396,7 +404,7 @@ class Grader:
 
     def __init__(self, assignment: str, out: Path | None = None, *, cell_timeout: int | None = None,
                  sandbox: bool = True, timeout: float = 1800, wall: float | None = None,
-                 runner=None):
+                 runner=None, threads: int = 0):
         self.assignment = assignment
         self.out = Path(out or GRADING / assignment).resolve()
         self.cell_timeout = cell_timeout
@@ -411,6 +419,7 @@ class Grader:
         self.merger: Merger | None = None     # open from prepare() to close()
         self.merge_seconds = 0.0
         self.runner = runner or LocalRunner(1)
+        self.threads = threads              # per kernel (GuardedExecute.threads); 0: defaults
 
     def settings(self) -> dict:
         """The nbgrader settings of this run, sent with every task."""
@@ -421,6 +430,8 @@ class Grader:
             s["GuardedExecute.sandbox"] = False
         if self.wall:
             s["GuardedExecute.wall"] = float(self.wall)
+        if self.threads:
+            s["GuardedExecute.threads"] = int(self.threads)
         return s
 
     def fingerprint(self) -> str:
@@ -429,7 +440,9 @@ class Grader:
         h = hashlib.sha256()
         for path in (solution(self.assignment), ROOT / "nbgrader_config.py"):
             h.update(path.read_bytes())
-        h.update(json.dumps(self.settings(), sort_keys=True).encode())
+        same = {k: v for k, v in self.settings().items()          # threads change no grade
+                if k != "GuardedExecute.threads"}
+        h.update(json.dumps(same, sort_keys=True).encode())
         return h.hexdigest()
 
     # ------------------------------------------------------------ set-up
@@ -895,10 +908,14 @@ def grade(folder: Path, assignment: str, out: Path | None = None,
     else:
         runner = LocalRunner(max(1, jobs or os.cpu_count() or 1))
     wall = float(timeout) if timeout else None
+    # local kernels share this machine's cores: each gets its share of threads
+    threads = 0 if scheduler is not None else max(1, (os.cpu_count() or 1) // runner.slots)
     grader = Grader(assignment, out, cell_timeout=cell_timeout, sandbox=bool(sandbox),
-                    runner=runner, wall=wall,
+                    runner=runner, wall=wall, threads=threads,
                     timeout=max(1800.0, 2 * (wall or 0) + 4 * (cell_timeout or 120)))
     t0 = time.perf_counter()
+    if scheduler is None:
+        runner.warm()                 # the workers start while the gradebook is prepared
     grader.prepare()
     earlier = grader.start_run(resume)
     results: list[Result] = []

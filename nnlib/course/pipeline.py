@@ -49,6 +49,7 @@ from .guard import read_report
 from .policy import NOTEBOOKS, check as policy_check
 
 VERDICT_KEY = "nnlib_grading"
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 HIDDEN_BEGIN, HIDDEN_END = cells.HIDDEN_BEGIN, "### END HIDDEN TESTS"
 SAFE_MIME = ("text/plain", "image/png", "image/jpeg", "image/gif")
 _NO_SKIP_TAG = "nnlib-never-skip-" + hashlib.sha256(os.urandom(16)).hexdigest()
@@ -148,6 +149,9 @@ class GuardedExecute(Execute):
     # ignores the interrupt at its timeout gets this long before the kernel is stopped
     skip_cells_with_tag = Unicode(_NO_SKIP_TAG)
     iopub_timeout = Integer(8).tag(config=True)
+    threads = Integer(0, help="Threads for the kernel's numerical libraries (OpenMP, BLAS, "
+                      "PyTorch); 0 leaves their defaults. `grade --jobs N` sets cores / N, so "
+                      "that N kernels do not fight over the cores.").tag(config=True)
 
     # ---- kernel start
     def preprocess(self, nb, resources=None, km=None):
@@ -186,7 +190,9 @@ class GuardedExecute(Execute):
             "report": str(report), "verdict": str(verdict), "limits": vars(limits),
             "font_cache": [str(p) for p in _font_caches()],
             # without the sandbox, the guard's audit hook keeps the kernel out of these
-            "env": {} if use_sandbox else {"NNLIB_GUARD_PROTECT": json.dumps(_secrets())},
+            "env": {**({} if use_sandbox else {"NNLIB_GUARD_PROTECT": json.dumps(_secrets())}),
+                    **{name: str(self.threads) for name in THREAD_VARIABLES
+                       if self.threads > 0 and name not in os.environ}},
         }))
         spec = KernelSpec(argv=[os.sys.executable, "-m", "nnlib.course.sandbox", str(config),
                                 "{connection_file}"],
