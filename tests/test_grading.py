@@ -672,6 +672,48 @@ def test_feedback_pages_pass_axe(batch):
     assert not any(found.values()), found
 
 
+# --------------------------------------------------------------------------- speed
+
+@needs_sandbox
+def test_grading_adds_under_two_seconds_to_a_notebooks_own_run(tmp_path):
+    """The grader's cost per submission (staging, the sandboxed kernel, nbgrader's pipeline,
+    feedback, the merge) stays under 2 s beyond the notebook's own run (`make bench` measures
+    it on 20 submissions against a budget of 1.5 s). Both are timed here, side by side, twice
+    (the faster of each counts). On a machine slowed by other work, the notebook's own run is
+    the gauge: the 2 s scale with how much slower it runs than in the committed benchmark."""
+    from nnlib.course.execute import execute
+    from nnlib.course.grade import Grader, LocalRunner, Submission
+
+    notebooks = {"sol": solution(A), "blank": student(A)}
+    grader = Grader(A, tmp_path / "out", sandbox=True, runner=LocalRunner(1),
+                    threads=os.cpu_count() or 1)
+    grader.runner.warm()
+    grader.prepare()
+    grader.start_run(False)
+    took = {who: [] for who in notebooks}
+    own = {who: [] for who in notebooks}
+    try:
+        grader.grade_one(Submission("first", solution(A)))    # the worker's first task warms up
+        for _ in range(2):
+            for who, path in notebooks.items():
+                own[who].append(execute(path).seconds)
+                r = grader.grade_one(Submission(who, path))
+                assert r.status == "graded", r
+                took[who].append(r.seconds)
+    finally:
+        grader.runner.stop()
+        grader.close()
+    bench = ROOT / "bench" / "results" / "bench.json"
+    reference = json.loads(bench.read_text()).get("grading", {}).get("notebook_own_s", {}).get(
+        "solution") if bench.is_file() else None
+    slower = max(1.0, min(own["sol"]) / reference) if reference else 1.0
+    overhead = {who: round(min(took[who]) - min(own[who]), 2) for who in notebooks}
+    assert max(overhead.values()) < 2.0 * slower, (
+        f"grading overhead per submission {overhead} s beyond the notebooks' own runs "
+        f"{ {w: round(min(v), 2) for w, v in own.items()} } s (budget 2 s x {slower:.2f}, "
+        f"the machine's slow-down against bench/results/bench.json)")
+
+
 # --------------------------------------------------------------------------- file names
 
 def test_lms_file_names_give_distinct_ids_and_bad_patterns_say_why(tmp_path):
