@@ -17,6 +17,9 @@ __all__ = ["show", "colour_only", "loss_surface", "trajectory", "training_curves
            "decision_boundary", "image_grid"]
 
 MIN_ALT_WORDS = 6
+# cues besides colour for the n-th curve (training_curves); 4 x 5 distinct pairs
+LINE_STYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v")
 
 
 def colour_only(fig) -> list[str]:
@@ -198,7 +201,9 @@ def trajectory(path: np.ndarray, *, ax=None, color: str = "tab:red", label: str 
 
 def training_curves(history: Mapping[str, Sequence[float]], *, ax=None, xlabel: str = "epoch",
                     ylabel: str = "loss", log: bool = False, title: str | None = None):
-    """Plot named curves, e.g. ``{"train": [...], "validation": [...]}``, against the step."""
+    """Plot named curves, e.g. ``{"train": [...], "validation": [...]}``, against the step.
+    Each curve has its own line style and marker as well as its own colour, so the legend
+    reads without colour."""
     func = "plot.training_curves"
     if not isinstance(history, Mapping) or not history:
         raise TypeError(f"{func}: `history` must be a non-empty dict of name -> list of numbers, "
@@ -215,8 +220,10 @@ def training_curves(history: Mapping[str, Sequence[float]], *, ax=None, xlabel: 
                     got=f"minimum {float(np.nanmin(ys)):g}")
         curves[name] = ys
     ax = _axes(ax, func)
-    for name, ys in curves.items():
-        ax.plot(np.arange(1, len(ys) + 1), ys, label=str(name))
+    for i, (name, ys) in enumerate(curves.items()):
+        ax.plot(np.arange(1, len(ys) + 1), ys, label=str(name),
+                linestyle=LINE_STYLES[i % len(LINE_STYLES)], marker=MARKERS[i % len(MARKERS)],
+                markevery=max(1, len(ys) // 10), markersize=5)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if log:

@@ -227,3 +227,11 @@ def test_show_rejects_a_missing_or_empty_description():
         plot.show(None)
     with pytest.raises(ValueError, match="`fig` must be a matplotlib Figure"):
         plot.show("what the figure shows in six words", fig="figure")
+
+
+def test_training_curves_tell_curves_apart_without_colour():
+    history = {name: np.linspace(1, 0.1, 30) + k for k, name in enumerate("abcde")}
+    ax = plot.training_curves(history)
+    assert plot.colour_only(ax.figure) == []
+    styles = {(line.get_linestyle(), line.get_marker()) for line in ax.get_lines()}
+    assert len(styles) == 5
