@@ -136,8 +136,8 @@ def test_figures_in_jupyterlab_carry_their_text_alternative(lab, assignment):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"{url}/lab/tree/run/{assignment}/{assignment}.ipynb?reset")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=240_000)
-        page.wait_for_timeout(3000)
+        page.wait_for_selector(".jp-OutputArea-output img", timeout=240_000)
+        page.wait_for_timeout(1000)                       # the last outputs finish rendering
         images = page.eval_on_selector_all(
             ".jp-OutputArea-output img", "els => els.map(e => e.getAttribute('alt'))")
         assert images == alts and len(alts) >= 1, (images, alts)

@@ -1,4 +1,6 @@
 """nnlib.check: what passes, what fails, and what the student reads when it fails."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -271,6 +273,12 @@ def test_a_random_wrong_answer_gets_no_diagnosis(x, data):
                     np.testing.assert_allclose(y, 2 * x, rtol=1e-6, atol=1e-9)
                 elif "sign flipped" in line:
                     np.testing.assert_allclose(y, -x, rtol=1e-6, atol=1e-9)
+                elif "half the expected" in line:
+                    np.testing.assert_allclose(y, x / 2, rtol=1e-6, atol=1e-9)
+                elif m := re.search(r"is (\d+) times the expected", line):
+                    np.testing.assert_allclose(y, int(m.group(1)) * x, rtol=1e-6, atol=1e-9)
+                elif m := re.search(r"expected value divided by (\d+)", line):
+                    np.testing.assert_allclose(y, x / int(m.group(1)), rtol=1e-6, atol=1e-9)
                 elif "different order" in line:
                     np.testing.assert_allclose(np.sort(y), np.sort(x), rtol=1e-6, atol=1e-9)
                 elif "shifted by one position" in line:
