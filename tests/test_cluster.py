@@ -148,6 +148,25 @@ def test_a_stopped_run_resumes_without_regrading_what_is_merged(both, cluster):
 
 
 @needs_sandbox
+def _orphaned_kernels(timeout: float = 10.0) -> list[str]:
+    """Sandbox launchers whose grading process is gone (reparented to init), once they had
+    ``timeout`` seconds to notice and stop their kernel."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if "nnlib.course.sandbox" in cmd and ppid == 1:
+                found.append(f"{pid}: {cmd[:100]}")
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
 def test_a_killed_worker_loses_nothing(cluster, tmp_path):
     from distributed import Client
 
@@ -188,6 +207,8 @@ def test_a_killed_worker_loses_nothing(cluster, tmp_path):
     assert len((tmp_path / "out" / "graded.jsonl").read_text().splitlines()) == 3
     assert log.count("] a: ") == log.count("] b: ") == log.count("] c: ") == 1, log
     assert code == 0, log
+    # the kernel of the killed worker's submission does not outlive it
+    assert not _orphaned_kernels(), _orphaned_kernels(0)
 
 
 @needs_sandbox
@@ -260,6 +281,7 @@ def test_ctrl_c_stops_the_run_and_resume_grades_only_the_rest(tmp_path):
             break
     rest = proc.communicate(timeout=120)[0]
     assert proc.returncode == 130, rest
+    assert not _orphaned_kernels(), _orphaned_kernels(0)     # the stopped kernels are gone
     assert "--resume" in rest and not (out / "grades.csv").exists(), rest
     again = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=900)
     assert again.returncode == 0, again.stdout + again.stderr

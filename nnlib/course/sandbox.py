@@ -321,9 +321,19 @@ def launch(config_path: str, connection_file: str, extra_args: list[str]) -> int
     peak = {"rss": 0, "processes": 0, "threads": 0, "disk": 0}
     reason = None
     tick = 0
+    # The grading process normally stops the kernel (its wall clock, the interrupt, the
+    # kill). If it dies first (a killed grading worker, Ctrl-C), nobody waits for this kernel
+    # any more: it is stopped here, and in any case a while after the notebook's time is up.
+    parent, deadline = os.getppid(), time.monotonic() + limits.wall + 60
     while proc.poll() is None:
         time.sleep(0.2)
         tick += 1
+        if os.getppid() != parent:
+            reason = reason or "orphaned"
+            proc.kill()
+            break
+        if time.monotonic() > deadline:
+            reason = "wall"
         disk, files_n = _usage(kernel_dir)
         pids = _descendants(proc.pid)
         rss, threads = _memory_and_threads(pids)
@@ -335,10 +345,19 @@ def launch(config_path: str, connection_file: str, extra_args: list[str]) -> int
             proc.kill()
             break
         if tick % 5 == 0:
-            verdict_path.write_text(json.dumps({"peak": peak, "reason": reason}))
+            _write_verdict(verdict_path, {"peak": peak, "reason": reason})
     code = proc.wait()
-    verdict_path.write_text(json.dumps({"peak": peak, "reason": reason, "exit": code}))
+    _write_verdict(verdict_path, {"peak": peak, "reason": reason, "exit": code})
     return code
+
+
+def _write_verdict(path: Path, verdict: dict) -> None:
+    """The launcher's record for the grader; the grader may have removed its folder already
+    (it has read what it needs once the kernel stopped)."""
+    try:
+        path.write_text(json.dumps(verdict))
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":
