@@ -204,10 +204,12 @@ def bench_notebooks(busy: bool = False) -> dict:
     return out
 
 
-def bench_grading(n: int) -> dict:
+def bench_grading(n: int, rounds: int = 2) -> dict:
     """Grade n submissions of notebook 01 (alternately the solution and the blank) with 1 job
     and with all cores; the overhead is grading time per submission minus the mean of the two
-    notebooks' own runs (each executed here as nbclient runs it, no grader)."""
+    notebooks' own runs (each executed here as nbclient runs it, no grader). Each is measured
+    ``rounds`` times, alternating, and the best counts: on a shared or virtual machine a
+    single run varies by 10% or more."""
     from nnlib.course.execute import execute
     from io import StringIO
 
@@ -216,8 +218,8 @@ def bench_grading(n: int) -> dict:
 
     assignment = "01_gradient_descent"
     out = {"assignment": assignment, "submissions": n, "sandbox": available()[0]}
-    own = {"solution": execute(solution(assignment)).seconds,
-           "blank": execute(student(assignment)).seconds}
+    own = {"solution": min(execute(solution(assignment)).seconds for _ in range(rounds)),
+           "blank": min(execute(student(assignment)).seconds for _ in range(rounds))}
     notebook_seconds = (own["solution"] + own["blank"]) / 2      # the submissions alternate
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
         subs = Path(tmp) / "subs"
@@ -225,14 +227,18 @@ def bench_grading(n: int) -> dict:
         for i in range(n):
             src = solution(assignment) if i % 2 == 0 else student(assignment)
             shutil.copy(src, subs / f"s{i:03d}_{assignment}.ipynb")
-        for jobs in sorted({1, os.cpu_count() or 1}):
-            log = StringIO()
-            t = time.perf_counter()
-            code = grade(subs, assignment, Path(tmp) / f"out{jobs}", stream=log, jobs=jobs,
-                         sandbox=available()[0])
-            secs = time.perf_counter() - t
-            out[f"jobs_{jobs}"] = {"seconds": round(secs, 1), "per_submission_s": round(secs / n, 2),
-                                   "exit": code}
+        for r in range(rounds):
+            for jobs in sorted({1, os.cpu_count() or 1}):
+                log = StringIO()
+                t = time.perf_counter()
+                code = grade(subs, assignment, Path(tmp) / f"out{jobs}-{r}", stream=log,
+                             jobs=jobs, sandbox=available()[0])
+                secs = time.perf_counter() - t
+                best = out.get(f"jobs_{jobs}")
+                if best is None or secs < best["seconds"]:
+                    out[f"jobs_{jobs}"] = {"seconds": round(secs, 1),
+                                           "per_submission_s": round(secs / n, 2), "exit": code}
+                out.setdefault(f"jobs_{jobs}_runs_s", []).append(round(secs, 1))
         one = out["jobs_1"]["per_submission_s"]
         many = out[f"jobs_{os.cpu_count() or 1}"]["per_submission_s"]
         out["speedup"] = round(one / many, 2)
@@ -419,10 +425,13 @@ def markdown(r: dict) -> str:
         lines.append(f"| the whole series, second core busy | {busy['series_s']:.1f} s | |")
     g = r.get("grading")
     if g:
-        jobs = sorted((k for k in g if k.startswith("jobs_")), key=lambda k: int(k.split("_")[1]))
+        jobs = sorted((k for k in g if re.fullmatch(r"jobs_\d+", k)), key=lambda k: int(k.split("_")[1]))
         for k in jobs:
+            runs = g.get(f"{k}_runs_s")
             lines.append(f"| grading {g['submissions']} submissions of 01, {k.split('_')[1]} job(s) | "
-                         f"{g[k]['seconds']:.1f} s, {g[k]['per_submission_s']:.2f} s per submission | |")
+                         f"{g[k]['seconds']:.1f} s, {g[k]['per_submission_s']:.2f} s per submission"
+                         + (f" (best of {', '.join(f'{x:g}' for x in runs)} s)" if runs else "")
+                         + " | |")
         many = jobs[-1].split("_")[1]
         lines.append(f"| grading speed-up with {many} jobs | {g['speedup']:.2f}x | "
                      f"{_budget(g['speedup'], b['grading_speedup'], 'x', at_least=True)} |")

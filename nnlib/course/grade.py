@@ -250,6 +250,14 @@ def _setup_process(root: str, quiet: bool) -> None:
             logging.getLogger().handlers.clear()
         config = PyFileConfigLoader("nbgrader_config.py", path=root).load_config()
         from nbgrader.apps import NbGraderAPI  # noqa: F401  (imported once per process)
+        # and what the first autograde and feedback would import: a worker is ready before
+        # the gradebook is (grade warms the workers while it prepares the gradebook)
+        import jupyter_client.manager  # noqa: F401
+        import nbconvert.exporters  # noqa: F401
+        import nbgrader.converters  # noqa: F401
+        import nbgrader.preprocessors  # noqa: F401
+
+        from . import pipeline  # noqa: F401
         _BASE_CONFIG = config
 
 
