@@ -497,7 +497,7 @@ def batch(tmp_path_factory):
     before_repo = _tree_digest(ROOT, skip)
     os.environ["NNLIB_TEST_SECRET"] = SECRET      # exported before grading, as a token would be
     try:
-        code, log = _grade(subs, out, A, jobs=2, cell_timeout=10)
+        code, log = _grade(subs, out, A, jobs=2, cell_timeout=20)
     finally:
         del os.environ["NNLIB_TEST_SECRET"]
     return {"code": code, "log": log, "rows": _rows(out), "out": out, "subs": subs,
