@@ -577,13 +577,41 @@ def alone(batch, tmp_path_factory):
     try:       # idiomatic first: the worker's first task also warms it up, so it is not timed
         for name in ("idiomatic", "honest", "blank", "duplicatedtest"):
             results[name] = grader.grade_one(Submission(name, batch["subs"] / f"{name}_{A}.ipynb"))
+        stale = _stale_kernels()     # while the worker that graded them still runs
     finally:
         grader.runner.stop()
         grader.close()
     grader.scores(list(results.values()))
     own = {"solution": min(execute(solution(A)).seconds for _ in range(2)),
            "blank": execute(student(A)).seconds}
-    return {"out": out, "results": results, "own": own}
+    return {"out": out, "results": results, "own": own, "stale": stale}
+
+
+def _stale_kernels(grace: float = 5.0) -> list[str]:
+    """Sandbox launchers (and so kernels) still running after their grading ended: the
+    grading folder named on their command line is gone."""
+    import time
+
+    deadline = time.monotonic() + grace
+    while True:
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+            except OSError:
+                continue
+            if "nnlib.course.sandbox" in args and len(args) > 3 and not Path(args[3]).exists():
+                found.append(f"{pid}: {args[3]}")
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+@needs_sandbox
+def test_a_kernel_stops_when_its_notebook_is_graded(alone):
+    """Each kernel is stopped as its grading ends, not when the grading worker exits (a
+    worker grades one submission after another; kernels left running piled up)."""
+    assert not alone["stale"], alone["stale"]
 
 
 @needs_sandbox

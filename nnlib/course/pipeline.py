@@ -153,6 +153,16 @@ class GuardedExecute(Execute):
                       "PyTorch); 0 leaves their defaults. `grade --jobs N` sets cores / N, so "
                       "that N kernels do not fight over the cores.").tag(config=True)
 
+    @staticmethod
+    def _shutdown(km) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            if km.has_kernel:
+                run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - already gone; the launcher also watches its parent
+            pass
+
     # ---- kernel start
     def preprocess(self, nb, resources=None, km=None):
         from jupyter_client.kernelspec import KernelSpec
@@ -217,6 +227,9 @@ class GuardedExecute(Execute):
                         cell.outputs.append(_error("NotRun", self._stopped))
             self._judge(nb, report, verdict)
         finally:
+            # nbclient leaves a kernel manager it was given running: stop the kernel here
+            # (the launcher, and with it the sandbox), before its folder goes
+            self._shutdown(km)
             shutil.rmtree(work, ignore_errors=True)
         resources[VERDICT_KEY] = self._verdict
         nb.metadata[VERDICT_KEY] = self._verdict
