@@ -561,6 +561,10 @@ def test_outputs_are_capped_and_inert_and_no_secret_leaks(batch):
     assert "text/html" not in kinds
 
 
+# the solution of 01 run by nbclient on an idle 2-core machine (make bench, 2026-11-30: 3.1-3.4 s)
+IDLE_SOLUTION_S = 3.1
+
+
 @pytest.fixture(scope="module")
 def alone(batch, tmp_path_factory):
     """Four submissions of the batch graded again, one at a time with 1 job, each timed; and
@@ -628,20 +632,20 @@ def test_grading_adds_under_two_seconds_to_a_notebooks_own_run(alone):
     feedback, the merge) stays under 2 s beyond the notebook's own run (`make bench` measures
     it on 20 submissions against a budget of 1.5 s). Both are timed side by side, the
     solution twice (honest and duplicatedtest are the solution; the faster counts). On a
-    machine slowed by other work the solution's own run is the gauge: the 2 s scale with how
-    much slower it runs than in the committed benchmark."""
+    machine slowed by other work (the suite's other worker) the solution's own run is the
+    gauge: the 2 s scale with how much slower it runs than on an idle machine."""
     r, own = alone["results"], alone["own"]
     overhead = {"solution": round(min(r["honest"].seconds, r["duplicatedtest"].seconds)
                                   - own["solution"], 2),
                 "blank": round(r["blank"].seconds - own["blank"], 2)}
-    bench = ROOT / "bench" / "results" / "bench.json"
-    reference = json.loads(bench.read_text()).get("grading", {}).get("notebook_own_s", {}).get(
-        "solution") if bench.is_file() else None
-    slower = max(1.0, own["solution"] / reference) if reference else 1.0
+    bench = ROOT / "bench" / "results" / "bench.json"      # this machine's, after `make bench`
+    reference = (json.loads(bench.read_text()).get("grading", {}).get("notebook_own_s", {})
+                 .get("solution") if bench.is_file() else None) or IDLE_SOLUTION_S
+    slower = max(1.0, own["solution"] / reference)
     assert max(overhead.values()) < 2.0 * slower, (
         f"grading overhead per submission {overhead} s beyond the notebooks' own runs "
         f"{ {k: round(v, 2) for k, v in own.items()} } s (budget 2 s x {slower:.2f}, the "
-        "machine's slow-down against bench/results/bench.json)")
+        "machine's slow-down against an idle one)")
 
 
 def _cell_grades(db: Path) -> list[tuple]:
