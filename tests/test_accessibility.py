@@ -9,6 +9,7 @@ Skipped, with the reason, without chromium or axe-core.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -99,15 +100,26 @@ def lab(tmp_path_factory):
             proc.kill()
 
 
-@pytest.mark.parametrize("assignment", assignments())
-def test_student_notebook_in_jupyterlab_passes_axe(lab, assignment):
+@contextlib.contextmanager
+def _notebook_page(lab, path: str, ready: str, settle_ms: int):
+    """A fresh page on a notebook under the lab's root, once ``ready`` shows and ``settle_ms``
+    more have passed (?reset: a fresh workspace, so earlier tests' notebooks stay closed)."""
     url, browser = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        # ?reset: a fresh workspace, so the notebooks of earlier tests are not reopened
-        page.goto(f"{url}/lab/tree/{assignment}/{assignment}.ipynb?reset")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=240_000)
-        page.wait_for_timeout(3000)                       # markdown and math finish rendering
+        page.goto(f"{url}/lab/tree/{path}?reset")
+        page.wait_for_selector(ready, timeout=240_000)
+        page.wait_for_timeout(settle_ms)
+        yield page
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_student_notebook_in_jupyterlab_passes_axe(lab, assignment):
+    # markdown and math take a few seconds more to render than the first cell
+    with _notebook_page(lab, f"{assignment}/{assignment}.ipynb",
+                        ".jp-NotebookPanel .jp-Notebook .jp-Cell", settle_ms=3000) as page:
         # What the course writes: every rendered text cell (headings, tables, links, math,
         # images) and every output. JupyterLab's own markup around them (its cell wrappers
         # and CodeMirror editors) is recorded, not asserted: the course cannot change it.
@@ -119,8 +131,6 @@ def test_student_notebook_in_jupyterlab_passes_axe(lab, assignment):
             {"course_content": found, "whole_notebook_including_jupyterlab": lab_own}, indent=1))
         assert page.locator(".jp-RenderedMarkdown").count() > 3
         assert not found, f"{assignment}: {json.dumps(found, indent=1)[:3000]}"
-    finally:
-        page.close()
 
 
 # Every figure reaches JupyterLab the same way (plot.show; tests/test_figures.py checks each
@@ -133,24 +143,17 @@ FIGURE_PAGES = ["00_welcome", "05_sgd", "08_cnn"]
 def test_figures_in_jupyterlab_carry_their_text_alternative(lab, assignment):
     """Run, a notebook shows its figures; in JupyterLab each one is an image whose alt text is
     the description the notebook gave it (plot.show), and axe finds nothing in the outputs."""
-    import nbformat
+    from test_figures import _figures
 
-    nb = nbformat.read(str(SOLUTIONS / assignment / f"{assignment}.ipynb"), as_version=4)
-    alts = [o.metadata["image/png"]["alt"] for c in nb.cells for o in c.get("outputs", [])
-            if "image/png" in o.get("data", {}) and "alt" in o.get("metadata", {}).get("image/png", {})]
-    url, browser = lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        page.goto(f"{url}/lab/tree/run/{assignment}/{assignment}.ipynb?reset")
-        page.wait_for_selector(".jp-OutputArea-output img", timeout=240_000)
-        page.wait_for_timeout(1000)                       # the last outputs finish rendering
+    alts = [out.metadata["image/png"]["alt"] for _, out in _figures(assignment)
+            if "alt" in out.get("metadata", {}).get("image/png", {})]
+    with _notebook_page(lab, f"run/{assignment}/{assignment}.ipynb", ".jp-OutputArea-output img",
+                        settle_ms=1000) as page:             # the last outputs finish rendering
         images = page.eval_on_selector_all(
             ".jp-OutputArea-output img", "els => els.map(e => e.getAttribute('alt'))")
         assert images == alts and len(alts) >= 1, (images, alts)
         found = axe_violations(page, {"include": [[".jp-OutputArea-output"]]})
         assert not found, f"{assignment}: {json.dumps(found, indent=1)[:3000]}"
-    finally:
-        page.close()
 
 
 def test_the_check_sees_a_figure_without_text_alternative(lab):
