@@ -5,8 +5,12 @@ jsonschema imports the optional ``rfc3987_syntax`` when it is installed, and tha
 builds a lark grammar at import time: ~0.8 s of a 0.9 s ``import nbformat`` on this
 machine. The Makefile removes it from the environment; these tests fail if it comes back.
 """
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 
 def _import_seconds(module: str) -> tuple[float, str]:
@@ -34,3 +38,35 @@ def test_nbformat_imports_in_under_two_seconds():
     # cost this guards against was 0.9-12 s depending on load, against ~0.15 s without it.
     best = min(_import_seconds("nbformat")[0] for _ in range(3))
     assert best < 2.0, f"import nbformat took {best:.2f} s (budget 2 s)"
+
+
+@pytest.mark.slow
+def test_a_new_gradebook_is_nbgraders_own_without_the_alembic_subprocess(tmp_path, monkeypatch):
+    """nbgrader asks a subprocess (`alembic heads`, 0.8 s) for the schema version of every new
+    gradebook; grade's prepare step starts its gradebooks with grade.new_gradebook instead.
+    The reference is a gradebook nbgrader creates its own way."""
+    import sqlite3
+
+    import nbgrader.api
+    from nbgrader.api import Gradebook
+
+    from nnlib.course.grade import new_gradebook
+
+    def layout(db):
+        with sqlite3.connect(db) as con:
+            tables = sorted(con.execute("select type, name, sql from sqlite_master").fetchall(),
+                            key=lambda row: (row[0], row[1]))
+            version = con.execute("select version_num from alembic_version").fetchall()
+        con.close()
+        return tables, version
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    Gradebook(f"sqlite:///{tmp_path / 'stock.db'}").close()     # runs `alembic heads`
+
+    def no_subprocess():
+        raise AssertionError("nbgrader asked alembic for the schema version")
+
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", no_subprocess)
+    new_gradebook(tmp_path / "ours.db")
+    Gradebook(f"sqlite:///{tmp_path / 'ours.db'}").close()
+    assert layout(tmp_path / "ours.db") == layout(tmp_path / "stock.db")

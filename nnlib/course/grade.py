@@ -31,6 +31,7 @@ and their messages, never the source of hidden tests) and ``grades.csv``. The ex
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -256,6 +257,9 @@ def _setup_process(root: str, quiet: bool) -> None:
         import nbconvert.exporters  # noqa: F401
         import nbgrader.converters  # noqa: F401
         import nbgrader.preprocessors  # noqa: F401
+        with contextlib.suppress(ImportError):   # the feedback's code highlighting (IPython)
+            import ipython_pygments_lexers  # noqa: F401
+            import jinja2.ext  # noqa: F401
 
         from . import pipeline  # noqa: F401
         _BASE_CONFIG = config
@@ -288,6 +292,61 @@ def _files_under(folder: Path) -> dict[str, bytes]:
             if path.is_file() and not path.is_symlink():
                 files[str(path.relative_to(folder))] = path.read_bytes()
     return files
+
+
+def alembic_head() -> str | None:
+    """The schema version nbgrader writes into a new gradebook, read in-process from nbgrader's
+    own migration scripts (nbgrader asks a subprocess, ``alembic heads``: 0.8 s each time);
+    None when there is not exactly one."""
+    import nbgrader
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_heads()
+    return heads[0] if len(heads) == 1 else None
+
+
+def new_gradebook(db: Path) -> None:
+    """Start an empty gradebook at ``db`` holding only its schema version, as nbgrader's
+    Gradebook writes it; nbgrader then creates its tables there and, finding a database that
+    exists, does not ask ``alembic`` again. Without a single version nothing is written, and
+    nbgrader creates the gradebook its own way."""
+    import sqlite3
+
+    head = alembic_head()
+    if head is None or db.exists():
+        return
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        con.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (head,))
+    con.close()
+
+
+def prepare_task(assignment: str, out: str, dbs: list[str]) -> dict:
+    """Register ``assignment`` (generate_assignment: its cells and checksums) in each of the
+    gradebooks ``dbs``, with nbgrader's working folders under ``out``; in a grading worker,
+    which imported nbgrader already (:meth:`Grader.prepare`)."""
+    import copy
+    import warnings
+
+    from nbgrader.apps import NbGraderAPI
+
+    if _BASE_CONFIG is None:
+        _setup_process(str(ROOT), quiet=False)
+    log = ""
+    for db in map(Path, dbs):
+        new_gradebook(db)
+        cfg = copy.deepcopy(_BASE_CONFIG)
+        for key, value in working_paths(Path(out), db).items():
+            section, trait = key.rsplit(".", 1)
+            cfg[section][trait] = value
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="sqlalchemy")
+            result = NbGraderAPI(config=cfg).generate_assignment(assignment, force=True,
+                                                                 create=True)
+        log += (result.get("log") or "") + (result.get("error") or "")
+        if not result.get("success"):
+            return {"ok": False, "log": log}
+    return {"ok": True, "log": log}
 
 
 def autograde_task(task: dict) -> dict:
@@ -378,6 +437,13 @@ class LocalRunner:
             for _ in range(self.slots):
                 pool.submit(os.getpid)
 
+    def call(self, fn, *args, timeout: float | None = None):
+        """``fn(*args)`` in a worker of the pool (the first one ready)."""
+        pool = self.start()
+        if pool is None:
+            raise RuntimeError("the run was stopped")
+        return pool.submit(fn, *args).result(timeout=timeout)
+
     def stop(self, abort: bool = False) -> None:
         with self.lock:
             pool, self.pool = self.pool, None
@@ -464,12 +530,20 @@ class Grader:
         self.prepared_db.parent.mkdir(parents=True, exist_ok=True)
         self.prepared_db.unlink(missing_ok=True)
         dbs = [self.prepared_db] + ([self.db] if self.db.exists() else [])
-        for db in dbs:
-            proc = nbgrader("generate_assignment", self.assignment, "--force", "--create",
-                            **self.overrides(db))
-            if proc.returncode != 0:
+        if isinstance(self.runner, LocalRunner):     # in a worker, which has nbgrader loaded
+            done = self.runner.call(prepare_task, self.assignment, str(self.out),
+                                    [str(db) for db in dbs], timeout=self.timeout)
+            if not done["ok"]:
                 raise SystemExit(f"could not register {self.assignment} in the "
-                                 f"gradebook:\n{proc.stdout}{proc.stderr}")
+                                 f"gradebook:\n{done['log']}")
+        else:                     # a cluster's workers have their own checkout: here
+            for db in dbs:
+                new_gradebook(db)
+                proc = nbgrader("generate_assignment", self.assignment, "--force", "--create",
+                                **self.overrides(db))
+                if proc.returncode != 0:
+                    raise SystemExit(f"could not register {self.assignment} in the "
+                                     f"gradebook:\n{proc.stdout}{proc.stderr}")
         if not self.db.exists():
             shutil.copy2(self.prepared_db, self.db)
         self.prepared = self.prepared_db.read_bytes()
