@@ -100,16 +100,33 @@ def lab(tmp_path_factory):
             proc.kill()
 
 
+def _settle(page, selector: str, quiet_ms: int = 750, most_ms: int = 30_000) -> None:
+    """Wait until the markup under ``selector`` has not changed for ``quiet_ms`` (markdown,
+    math and outputs render for a while after the first cell shows), at most ``most_ms``."""
+    page.evaluate("""async ([selector, quiet, most]) => {
+        const root = document.querySelector(selector);
+        if (!root) return;
+        const start = performance.now();
+        let last = performance.now();
+        const seen = new MutationObserver(() => { last = performance.now(); });
+        seen.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
+        while (performance.now() - last < quiet && performance.now() - start < most)
+            await new Promise(done => setTimeout(done, 100));
+        seen.disconnect();
+    }""", [selector, quiet_ms, most_ms])
+
+
 @contextlib.contextmanager
-def _notebook_page(lab, path: str, ready: str, settle_ms: int):
-    """A fresh page on a notebook under the lab's root, once ``ready`` shows and ``settle_ms``
-    more have passed (?reset: a fresh workspace, so earlier tests' notebooks stay closed)."""
+def _notebook_page(lab, path: str, ready: str):
+    """A fresh page on a notebook under the lab's root, once ``ready`` shows and the notebook
+    has finished rendering (?reset: a fresh workspace, so earlier tests' notebooks stay
+    closed)."""
     url, browser = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"{url}/lab/tree/{path}?reset")
         page.wait_for_selector(ready, timeout=240_000)
-        page.wait_for_timeout(settle_ms)
+        _settle(page, ".jp-NotebookPanel .jp-Notebook")
         yield page
     finally:
         page.close()
@@ -117,9 +134,8 @@ def _notebook_page(lab, path: str, ready: str, settle_ms: int):
 
 @pytest.mark.parametrize("assignment", assignments())
 def test_student_notebook_in_jupyterlab_passes_axe(lab, assignment):
-    # markdown and math take a few seconds more to render than the first cell
     with _notebook_page(lab, f"{assignment}/{assignment}.ipynb",
-                        ".jp-NotebookPanel .jp-Notebook .jp-Cell", settle_ms=3000) as page:
+                        ".jp-NotebookPanel .jp-Notebook .jp-Cell") as page:
         # What the course writes: every rendered text cell (headings, tables, links, math,
         # images) and every output. JupyterLab's own markup around them (its cell wrappers
         # and CodeMirror editors) is recorded, not asserted: the course cannot change it.
@@ -147,8 +163,8 @@ def test_figures_in_jupyterlab_carry_their_text_alternative(lab, assignment):
 
     alts = [out.metadata["image/png"]["alt"] for _, out in _figures(assignment)
             if "alt" in out.get("metadata", {}).get("image/png", {})]
-    with _notebook_page(lab, f"run/{assignment}/{assignment}.ipynb", ".jp-OutputArea-output img",
-                        settle_ms=1000) as page:             # the last outputs finish rendering
+    with _notebook_page(lab, f"run/{assignment}/{assignment}.ipynb",
+                        ".jp-OutputArea-output img") as page:
         images = page.eval_on_selector_all(
             ".jp-OutputArea-output img", "els => els.map(e => e.getAttribute('alt'))")
         assert images == alts and len(alts) >= 1, (images, alts)

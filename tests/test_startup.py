@@ -50,7 +50,7 @@ def test_a_new_gradebook_is_nbgraders_own_without_the_alembic_subprocess(tmp_pat
     import nbgrader.api
     from nbgrader.api import Gradebook
 
-    from nnlib.course.grade import new_gradebook
+    from nnlib.course import new_gradebook
 
     def layout(db):
         with sqlite3.connect(db) as con:

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from . import GRADING, ROOT, SOLUTIONS, nbgrader, resolve, solution, tool_env
+from . import GRADING, ROOT, SOLUTIONS, nbgrader, new_gradebook, resolve, solution, tool_env
 from . import sandbox as sandbox_mod
 from .pipeline import VERDICT_KEY
 
@@ -292,33 +292,6 @@ def _files_under(folder: Path) -> dict[str, bytes]:
             if path.is_file() and not path.is_symlink():
                 files[str(path.relative_to(folder))] = path.read_bytes()
     return files
-
-
-def alembic_head() -> str | None:
-    """The schema version nbgrader writes into a new gradebook, read in-process from nbgrader's
-    own migration scripts (nbgrader asks a subprocess, ``alembic heads``: 0.8 s each time);
-    None when there is not exactly one."""
-    import nbgrader
-    from alembic.script import ScriptDirectory
-
-    heads = ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_heads()
-    return heads[0] if len(heads) == 1 else None
-
-
-def new_gradebook(db: Path) -> None:
-    """Start an empty gradebook at ``db`` holding only its schema version, as nbgrader's
-    Gradebook writes it; nbgrader then creates its tables there and, finding a database that
-    exists, does not ask ``alembic`` again. Without a single version nothing is written, and
-    nbgrader creates the gradebook its own way."""
-    import sqlite3
-
-    head = alembic_head()
-    if head is None or db.exists():
-        return
-    with sqlite3.connect(db) as con:
-        con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
-        con.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (head,))
-    con.close()
 
 
 def prepare_task(assignment: str, out: str, dbs: list[str]) -> dict:

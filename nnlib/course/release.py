@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import GRADING, NOTEBOOKS, nbgrader, resolve, solution
+from . import GRADING, NOTEBOOKS, nbgrader, new_gradebook, resolve, solution
 from .execute import NotebookError, read_notebook
 
 LEAK_MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|"
@@ -81,6 +81,7 @@ def release_one(assignment: str, dest: Path = NOTEBOOKS, db: Path | None = None)
         # `generate_assignment --force` deletes the old release folder before it opens the
         # gradebook, and fails when the gradebook's folder is missing: create the folder first.
         db.parent.mkdir(parents=True, exist_ok=True)
+        new_gradebook(db)                # without nbgrader's `alembic heads` subprocess
         out = Path(tmp) / "release"
         proc = nbgrader("generate_assignment", assignment, "--force", "--create",
                         **{"CourseDirectory.release_directory": str(out),
