@@ -52,4 +52,9 @@ def test_the_table_shows_every_budget():
     assert "| 1.00 s | <= 1.5 s: met |" in table
     assert "| `make test-fast` | 9.0 s (120 passed) | < 15 s: met |" in table
     assert "| `make test` | not measured (--skip-test-suite) | < 600 s: not measured |" in table
+    r["tests"]["test"] = {"seconds": 540.0, "exit": 1,
+                          "summary": "==== 1 failed, 1434 passed in 539.0s (0:08:59) ===="}
+    table = markdown(r)             # fast, but a failing suite meets no budget
+    assert ("| `make test` | 9.0 min (1 failed, 1434 passed in 539.0s (0:08:59)) | **failed** "
+            "(exit 1: bench/results/make-test.log) |") in table
     assert BUDGETS["test_s"] == 600 and BUDGETS["grading_speedup"] == 1.8

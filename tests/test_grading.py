@@ -475,15 +475,17 @@ def _tree_digest(root: Path, skip: tuple[str, ...]) -> dict[str, str]:
 
 
 def _lingering(marker: str = "os.kill(int(p), signal.SIGKILL)") -> list[str]:
+    """The vandal's detached killer, and any launcher or kernel (the fork bomb's children
+    are copies of their kernel) of a grading that has ended."""
     found = []
     for pid in os.listdir("/proc"):
         try:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if marker in cmd or "sleep 600" in cmd:
+        if marker in cmd:
             found.append(f"{pid}: {cmd[:80]}")
-    return found
+    return found + _stale_kernels()
 
 
 @pytest.fixture(scope="module")
@@ -592,8 +594,9 @@ def alone(batch, tmp_path_factory):
 
 
 def _stale_kernels(grace: float = 5.0) -> list[str]:
-    """Sandbox launchers (and so kernels) still running after their grading ended: the
-    grading folder named on their command line is gone."""
+    """Sandbox launchers and kernels still running after their grading ended: the grading
+    folder named on their command line (the launcher's config, the kernel's connection
+    file) is gone."""
     import time
 
     deadline = time.monotonic() + grace
@@ -604,8 +607,13 @@ def _stale_kernels(grace: float = 5.0) -> list[str]:
                 args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
             except OSError:
                 continue
-            if "nnlib.course.sandbox" in args and len(args) > 3 and not Path(args[3]).exists():
-                found.append(f"{pid}: {args[3]}")
+            named = None
+            if "nnlib.course.sandbox" in args and len(args) > 3:
+                named = args[3]
+            elif "nnlib.course.guard" in args and "-f" in args[:-1]:
+                named = args[args.index("-f") + 1]
+            if named and not Path(named).exists():
+                found.append(f"{pid}: {' '.join(args)[:120]}")
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.5)
