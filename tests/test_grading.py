@@ -361,11 +361,13 @@ SECRET = "nnlib-grader-secret-4b1d"
 CASES = {
     "honest": (None, FULL, "graded", ""),
     "blank": ("blank", 0, "graded", ""),
-    # ordinary accidents
-    "loop": (_prepend("gradient_descent", "while True:\n    pass"),
+    # ordinary accidents (the endless loops wait rather than spin: the grader stops them the
+    # same way, and the suite's other tests keep the core for the cell timeout)
+    "loop": (_prepend("gradient_descent", "import time\nwhile True:\n    time.sleep(0.05)"),
              FULL - POINTS["test_gradient_descent"], "graded", ""),
-    "nointerrupt": (_prepend("gradient_descent", "import signal\n"
-                             "signal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+    "nointerrupt": (_prepend("gradient_descent", "import signal, time\n"
+                             "signal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n"
+                             "    time.sleep(0.05)"),
                     _before("gradient_descent"), "crashed", "did not stop when interrupted"),
     "osexit": (_prepend("least_squares_loss", "import os\nos._exit(1)"), 0, "crashed",
                "kernel died"),
