@@ -294,28 +294,34 @@ def _files_under(folder: Path) -> dict[str, bytes]:
     return files
 
 
+def _api(folder: Path, db: Path, settings: dict | None = None):
+    """nbgrader's API in this process, on the course config with its working folders under
+    ``folder``, the gradebook ``db`` and ``settings`` ({"Class.trait": value})."""
+    import copy
+
+    from nbgrader.apps import NbGraderAPI
+
+    cfg = copy.deepcopy(_BASE_CONFIG)
+    for key, value in {**working_paths(folder, db), **(settings or {})}.items():
+        section, trait = key.rsplit(".", 1)
+        cfg[section][trait] = value
+    return NbGraderAPI(config=cfg)
+
+
 def prepare_task(assignment: str, out: str, dbs: list[str]) -> dict:
     """Register ``assignment`` (generate_assignment: its cells and checksums) in each of the
     gradebooks ``dbs``, with nbgrader's working folders under ``out``; in a grading worker,
     which imported nbgrader already (:meth:`Grader.prepare`)."""
-    import copy
     import warnings
-
-    from nbgrader.apps import NbGraderAPI
 
     if _BASE_CONFIG is None:
         _setup_process(str(ROOT), quiet=False)
     log = ""
     for db in map(Path, dbs):
         new_gradebook(db)
-        cfg = copy.deepcopy(_BASE_CONFIG)
-        for key, value in working_paths(Path(out), db).items():
-            section, trait = key.rsplit(".", 1)
-            cfg[section][trait] = value
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", module="sqlalchemy")
-            result = NbGraderAPI(config=cfg).generate_assignment(assignment, force=True,
-                                                                 create=True)
+            result = _api(Path(out), db).generate_assignment(assignment, force=True, create=True)
         log += (result.get("log") or "") + (result.get("error") or "")
         if not result.get("success"):
             return {"ok": False, "log": log}
@@ -330,12 +336,9 @@ def autograde_task(task: dict) -> dict:
     gradebook_rows), verdict (the pipeline's, from the autograded notebook), log, host,
     seconds. The feedback is nbgrader's generate_feedback on the worker, from the worker's
     gradebook (the same scores the merge writes), so feedback costs no serial step."""
-    import copy
     import socket
     import tempfile
     import warnings
-
-    from nbgrader.apps import NbGraderAPI
 
     start = time.perf_counter()
     if _BASE_CONFIG is None:          # a Dask worker: this process's own checkout
@@ -351,14 +354,10 @@ def autograde_task(task: dict) -> dict:
                 (submitted / name).write_bytes(blob)
         db = tmp / "gradebook.db"
         db.write_bytes(task["gradebook"])
-        cfg = copy.deepcopy(_BASE_CONFIG)
-        for key, value in {**working_paths(tmp, db), **task["settings"]}.items():
-            section, trait = key.rsplit(".", 1)
-            cfg[section][trait] = value
         with warnings.catch_warnings():   # nbgrader's add/remove cycle: SQLAlchemy's noise
             warnings.filterwarnings("ignore", module="sqlalchemy")
             warnings.filterwarnings("ignore", message=".*not in session")
-            api = NbGraderAPI(config=cfg)
+            api = _api(tmp, db, task["settings"])
             result = api.autograde(assignment, student, force=True, create=True)
             feedback_log = ""
             if result.get("success"):
